@@ -1,0 +1,63 @@
+"""Landing a source into the lake: every reader, one run id, one DuckDB connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from extract.lake import Lake
+from extract.runner import Progress, Reader, ResourceResult, Run, run_reader
+from extract.settings import Settings
+
+
+@dataclass
+class ExtractionReport:
+    run_id: str
+    source: str
+    results: list[ResourceResult] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    orphans_removed: int = 0
+
+    def rows_by_resource(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.resource] = out.get(r.resource, 0) + r.rows
+        return out
+
+    @property
+    def rejected(self) -> list[tuple[str, str]]:
+        return [item for r in self.results for item in r.rejected]
+
+
+def connect_scratch(*, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for landing data: bounded memory, order not preserved."""
+    con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def land(settings: Settings, readers: list[Reader], *, source: str, absent: list[str]) -> ExtractionReport:
+    """Run every reader into the lake under one run id."""
+    lake = Lake(settings.lake_dir)
+    run = Run.start()
+    con = connect_scratch()
+    try:
+        orphans = lake.prepare(con)
+        report = ExtractionReport(run.run_id, source, absent=absent, orphans_removed=len(orphans))
+        progress = Progress()
+        for reader in readers:
+            report.results.append(run_reader(lake, con, reader, run, progress=progress))
+    finally:
+        con.close()
+    return report
+
+
+def extract_mirror(settings: Settings, mirror: Path) -> ExtractionReport:
+    """Land an AWS mirror folder (see README, "The AWS mirror")."""
+    from extract.sources.mirror import absent_folders, readers
+
+    if not mirror.is_dir():
+        raise FileNotFoundError(f"mirror folder {str(mirror)!r} does not exist")
+    return land(settings, readers(mirror), source=f"mirror:{mirror}", absent=absent_folders(mirror))

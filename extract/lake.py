@@ -1,0 +1,215 @@
+"""The Parquet lake: one folder per resource, files committed atomically, a ledger per resource.
+
+Commit protocol for one batch:
+  1. DuckDB writes ``<dataset>/.tmp/<file>``; the file is fsynced;
+  2. it is renamed to ``<dataset>/<file>`` (atomic on POSIX) and the folder is fsynced;
+  3. the resource's ledger (``_state/<resource>.json``) records the file and the sources it covers,
+     written to a temporary file, fsynced and renamed.
+A crash before 3 leaves a data file the ledger does not know: ``prepare()`` deletes such orphans
+at the start of the next run, which then reads the same sources again. So a run killed at any point
+and re-run loses nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from extract.faults import maybe_crash
+from extract.resources import RESOURCES, Resource
+
+SCHEMA_FILE = "_schema.parquet"
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    """Write JSON so that readers see the old or the new content, never a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w") as fh:
+        json.dump(payload, fh, indent=1, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_path(path.parent)
+
+
+@dataclass
+class Ledger:
+    """What one resource has committed: its data files and the source units they cover."""
+
+    path: Path
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cursor: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        if not path.exists():
+            return cls(path)
+        data = json.loads(path.read_text())
+        return cls(path, data["files"], data["sources"], data.get("cursor", {}))
+
+    def save(self) -> None:
+        write_json_atomic(
+            self.path, {"files": self.files, "sources": self.sources, "cursor": self.cursor}
+        )
+
+    def is_current(self, source_key: str, fingerprint: str) -> bool:
+        entry = self.sources.get(source_key)
+        return entry is not None and entry["fingerprint"] == fingerprint
+
+    @property
+    def records(self) -> int:
+        return sum(f["records"] for f in self.files.values())
+
+
+class Lake:
+    """A folder of Parquet datasets, one per resource in :data:`extract.resources.RESOURCES`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def dataset_dir(self, resource: str) -> Path:
+        return self.root / resource
+
+    def ledger(self, resource: str) -> Ledger:
+        return Ledger.load(self.root / "_state" / f"{resource}.json")
+
+    def prepare(self, con: duckdb.DuckDBPyConnection) -> list[Path]:
+        """Create every dataset folder with its schema file; delete uncommitted leftovers.
+
+        Returns the orphan files removed (data written by a run that died before committing).
+        """
+        removed: list[Path] = []
+        for resource in RESOURCES.values():
+            folder = self.dataset_dir(resource.name)
+            shutil.rmtree(folder / ".tmp", ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            known = set(self.ledger(resource.name).files)
+            for path in folder.glob("*.parquet"):
+                if path.name != SCHEMA_FILE and path.name not in known:
+                    path.unlink()
+                    removed.append(path)
+            if not (folder / SCHEMA_FILE).exists():
+                self._write_schema(con, resource, folder / SCHEMA_FILE)
+        return removed
+
+    def _write_schema(self, con: duckdb.DuckDBPyConnection, resource: Resource, path: Path) -> None:
+        cols = ", ".join(f'NULL::{t} AS "{c}"' for c, t in resource.all_columns.items())
+        self._copy(con, f"SELECT {cols} LIMIT 0", path)
+
+    @staticmethod
+    def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+        tmp = path.parent / ".tmp" / path.name
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"COPY ({query}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+        )
+        _fsync_path(tmp)
+        os.replace(tmp, path)
+        _fsync_path(path.parent)
+
+    def commit(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        resource: str,
+        query: str,
+        *,
+        sources: dict[str, str],
+        run_id: str,
+        cursor: dict[str, Any] | None = None,
+    ) -> int:
+        """Write the rows of ``query`` as one data file covering ``sources`` (key -> fingerprint).
+
+        The query must yield the resource's columns in order, lineage included. Returns the
+        number of rows written. With no rows, only the ledger moves (the sources are consumed).
+        """
+        spec = RESOURCES[resource]
+        ordered = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in spec.all_columns.items())
+        digest = hashlib.sha256(
+            json.dumps(sorted(sources.items())).encode() + resource.encode()
+        ).hexdigest()[:20]
+        name = f"part-{digest}.parquet"
+        path = self.dataset_dir(resource) / name
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _gtwh_batch AS SELECT {ordered} FROM ({query})")
+        rows = con.execute("SELECT count(*) FROM _gtwh_batch").fetchone()[0]
+        ledger = self.ledger(resource)
+        if rows:
+            self._copy(con, "SELECT * FROM _gtwh_batch", path)
+            maybe_crash("after_data_file")
+            ledger.files[name] = {"records": rows, "run_id": run_id}
+        con.execute("DROP TABLE _gtwh_batch")
+        for key, fingerprint in sources.items():
+            ledger.sources[key] = {"fingerprint": fingerprint, "file": name if rows else None}
+        if cursor is not None:
+            ledger.cursor.update(cursor)
+        ledger.save()
+        return rows
+
+    def mark_consumed(self, resource: str, sources: dict[str, str]) -> None:
+        """Record source units as read without adding data (an empty or rejected unit)."""
+        ledger = self.ledger(resource)
+        for key, fingerprint in sources.items():
+            ledger.sources[key] = {"fingerprint": fingerprint, "file": None}
+        ledger.save()
+
+    def commit_arrow(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        resource: str,
+        table: pa.Table,
+        *,
+        sources: dict[str, str],
+        run_id: str,
+        cursor: dict[str, Any] | None = None,
+    ) -> int:
+        """Like :meth:`commit`, for rows built in memory (small API responses)."""
+        con.register("_gtwh_arrow", table)
+        try:
+            return self.commit(
+                con, resource, "SELECT * FROM _gtwh_arrow", sources=sources, run_id=run_id,
+                cursor=cursor,
+            )
+        finally:
+            con.unregister("_gtwh_arrow")
+
+    def glob(self, resource: str) -> str:
+        return str(self.dataset_dir(resource) / "*.parquet")
+
+    def counts(self) -> dict[str, int]:
+        return {name: self.ledger(name).records for name in RESOURCES}
+
+
+def arrow_rows(resource: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
+    """Build an Arrow table with the resource's columns (lineage included) from dicts."""
+    spec = RESOURCES[resource]
+    arrow_types = {
+        "VARCHAR": pa.string(),
+        "BIGINT": pa.int64(),
+        "DOUBLE": pa.float64(),
+        "TIMESTAMP": pa.timestamp("us"),
+    }
+    rows = list(rows)
+    return pa.table(
+        {
+            c: pa.array([r.get(c) for r in rows], type=arrow_types[t])
+            for c, t in spec.all_columns.items()
+        }
+    )

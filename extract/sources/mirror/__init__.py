@@ -1,0 +1,46 @@
+"""The AWS mirror: a folder laid out as the AWS CLI and S3 give the data (see README).
+
+Each module reads one AWS API's files into its lake resource. A mirror may hold only some
+folders; :func:`readers` returns a reader for every resource, and a reader whose folder is
+absent discovers nothing and is reported as absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.runner import Reader
+from extract.sources.mirror.cloudwatch import MetricDataReader
+from extract.sources.mirror.cognito import GroupMembersReader, UsersReader
+from extract.sources.mirror.logs import ExportFileReader, FilterLogEventsReader
+from extract.sources.mirror.s3 import S3_READERS
+from extract.sources.mirror.sagemaker import LabelingJobsReader, WorkteamsReader
+
+WORKER_ACTIVITY_GROUP = "aws/sagemaker/groundtruth/WorkerActivity"
+
+
+def readers(mirror: Path) -> list[Reader]:
+    logs = mirror / "logs" / WORKER_ACTIVITY_GROUP
+    return [
+        FilterLogEventsReader(mirror, logs),
+        ExportFileReader(mirror, logs),
+        UsersReader(mirror),
+        GroupMembersReader(mirror),
+        WorkteamsReader(mirror),
+        LabelingJobsReader(mirror),
+        MetricDataReader(mirror),
+        *(cls(mirror) for cls in S3_READERS),
+    ]
+
+
+def absent_folders(mirror: Path) -> list[str]:
+    """The top-level mirror folders that are missing, for the run summary."""
+    expected = [
+        f"logs/{WORKER_ACTIVITY_GROUP}",
+        "cognito-idp",
+        "sagemaker/describe-workteam",
+        "sagemaker/describe-labeling-job",
+        "cloudwatch/get-metric-data",
+        "s3",
+    ]
+    return [name for name in expected if not (mirror / name).is_dir()]

@@ -1,0 +1,76 @@
+"""Ground Truth's labeling output in S3: output manifests, consolidation responses per iteration,
+and active-learning output. Lines and array elements are kept verbatim; job names and iteration
+numbers are parsed from the keys in dbt staging.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from extract.runner import Run, SourceFile, sql_list, sql_str
+from extract.sources.mirror.files import find
+
+
+class _S3Reader:
+    resource = ""
+    label = ""
+    key_pattern: re.Pattern[str]
+
+    def __init__(self, mirror: Path) -> None:
+        self.mirror = mirror
+        self.root = mirror / "s3"
+
+    def discover(self) -> list[SourceFile]:
+        return [f for f in find(self.mirror, self.root, "*") if self.key_pattern.search(f.key)]
+
+    def _location(self) -> str:
+        prefix = str(self.root) + "/"
+        return (
+            f"split_part(replace(filename, {sql_str(prefix)}, ''), '/', 1) AS bucket, "
+            f"regexp_replace(replace(filename, {sql_str(prefix)}, ''), '^[^/]+/', '') AS key, "
+        )
+
+    def _lineage(self, run: Run) -> str:
+        prefix = str(self.mirror) + "/"
+        return f"{run.lineage_sql()}, replace(filename, {sql_str(prefix)}, '') AS _gtwh_source"
+
+
+class _LinesReader(_S3Reader):
+    def rows(self, files: list[SourceFile], run: Run) -> str:
+        return f"""
+        SELECT {self._location()} line, {self._lineage(run)}, NULL AS _gtwh_record_index
+        FROM read_csv({sql_list([f.path for f in files])}, columns={{'line': 'VARCHAR'}},
+                      header=false, delim='\x01', quote='', escape='', filename=true,
+                      auto_detect=false)
+        WHERE line IS NOT NULL AND trim(line) <> ''
+        """
+
+
+class OutputManifestReader(_LinesReader):
+    resource = "output_manifests"
+    label = "S3 output manifests"
+    key_pattern = re.compile(r"/manifests/output/output\.manifest$")
+
+
+class AutoAnnotationReader(_LinesReader):
+    resource = "auto_annotations"
+    label = "S3 active-learning output"
+    key_pattern = re.compile(r"/activelearning/.+/auto_annotator_output\.txt$")
+
+
+class ConsolidationResponseReader(_S3Reader):
+    resource = "consolidation_responses"
+    label = "S3 consolidation responses"
+    key_pattern = re.compile(r"/consolidation-response/iteration-\d+/[^/]+\.json$")
+
+    def rows(self, files: list[SourceFile], run: Run) -> str:
+        return f"""
+        SELECT {self._location()} json AS element, {self._lineage(run)},
+               NULL AS _gtwh_record_index
+        FROM read_json_objects({sql_list([f.path for f in files])}, format='array',
+                               filename=true, maximum_object_size=268435456)
+        """
+
+
+S3_READERS = [OutputManifestReader, ConsolidationResponseReader, AutoAnnotationReader]
