@@ -1,0 +1,100 @@
+"""``gtwh``: a thin command line over the library. Each subcommand calls one function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _settings(args: argparse.Namespace):
+    from extract.settings import Settings
+
+    return Settings.from_env(data_dir=getattr(args, "data_dir", None))
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from extract.simulator import simulate
+
+    summary = simulate(
+        Path(args.out), seed=args.seed, events=args.events, log_format=args.log_format,
+        anomalies=not args.no_anomalies,
+    )
+    print(f"wrote a simulated Ground Truth operation to {summary.out}: "
+          f"{summary.events_written:,} log events, {len(summary.jobs)} jobs, {summary.users} users")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extract.pipeline import extract_source
+
+    report = extract_source(_settings(args), args.source)
+    for resource, rows in report.rows_by_resource().items():
+        print(f"{resource:<26}{rows:>12,}")
+    for key, reason in report.rejected:
+        print(f"rejected {key}: {reason}")
+    if report.absent:
+        print("absent: " + ", ".join(report.absent))
+    return 0
+
+
+def cmd_etl(args: argparse.Namespace) -> int:
+    from extract.pipeline import PipelineError, run_etl
+
+    try:
+        run_etl(_settings(args), args.source)
+    except PipelineError as error:
+        print(f"\ngtwh etl failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from expectations.validation import describe_failures, validate_new
+
+    outcome = validate_new(_settings(args))
+    print(describe_failures(outcome) or f"{outcome.passed} checks passed")
+    return 1 if outcome.errors else 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from extract.transform import dbt
+
+    settings = _settings(args)
+    outcome = dbt(settings, "docs", "generate", "--static", quiet=False)
+    print(f"dbt docs: {settings.project_dir / 'target' / 'static_index.html'}")
+    return 0 if outcome.success else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gtwh", description=__doc__)
+    parser.add_argument("--data-dir", help="data folder (default: $GTWH_DATA_DIR or ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("simulate", help="write a seeded simulated operation as an AWS mirror")
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--events", type=int, default=None, help="worker events (default: demo size)")
+    p.add_argument("--log-format", choices=["mixed", "json", "export"], default="mixed")
+    p.add_argument("--no-anomalies", action="store_true", help="leave out the deliberately bad records")
+    p.set_defaults(func=cmd_simulate)
+
+    for name, func, text in [
+        ("extract", cmd_extract, "land a source into the Parquet lake"),
+        ("etl", cmd_etl, "extract, validate and build the warehouse"),
+    ]:
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--source", default="simulator", help="simulator | mirror:<folder> | aws")
+        p.set_defaults(func=func)
+
+    sub.add_parser("validate", help="run the Great Expectations suites on new data").set_defaults(
+        func=cmd_validate
+    )
+    sub.add_parser("docs", help="build static dbt docs").set_defaults(func=cmd_docs)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

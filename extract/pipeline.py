@@ -1,0 +1,139 @@
+"""``gtwh etl``: extract -> dbt staging -> Great Expectations -> dbt marts -> summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from extract.extraction import ExtractionReport, extract_mirror
+from extract.settings import Settings
+from extract.transform import DbtOutcome, dbt
+
+STAGING = ["path:models/staging", "path:models/quality"]
+
+
+class PipelineError(RuntimeError):
+    """A stage failed; the message says which and why."""
+
+
+@dataclass
+class EtlResult:
+    extraction: ExtractionReport
+    staging: DbtOutcome
+    validation: object
+    marts: DbtOutcome | None
+
+
+def ensure_simulation(settings: Settings, *, seed: int = 7, events: int | None = None) -> Path:
+    """The built-in simulated operation's mirror, generated once per parameters."""
+    from extract.simulator import simulate
+
+    out = settings.simulator_dir
+    marker = out / "_simulation.json"
+    if marker.exists():
+        meta = json.loads(marker.read_text())
+        if meta.get("seed") == seed and meta.get("requested_events") == events:
+            return out
+    simulate(out, seed=seed, events=events)
+    meta = json.loads(marker.read_text())
+    meta["requested_events"] = events
+    marker.write_text(json.dumps(meta, indent=1, sort_keys=True))
+    return out
+
+
+def extract_source(settings: Settings, source: str) -> ExtractionReport:
+    if source == "simulator":
+        return extract_mirror(settings, ensure_simulation(settings))
+    if source.startswith("mirror:"):
+        return extract_mirror(settings, Path(source.removeprefix("mirror:")).expanduser().resolve())
+    if source == "aws":
+        from extract.sources.aws import extract_aws  # noqa: PLC0415
+
+        return extract_aws(settings)
+    raise PipelineError(
+        f"unknown source {source!r}: use 'simulator', 'mirror:<folder>' or 'aws'"
+    )
+
+
+def run_etl(settings: Settings, source: str, *, out=sys.stdout) -> EtlResult:
+    from expectations.validation import describe_failures, validate_new
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"[1/4] extract from {source}", file=out)
+    extraction = extract_source(settings, source)
+    print("[2/4] dbt build: staging and quarantine", file=out)
+    staging = dbt(settings, "build", "--select", *STAGING)
+    if not staging.success:
+        raise PipelineError("dbt staging failed:\n  " + "\n  ".join(staging.failures))
+    print("[3/4] Great Expectations on new data", file=out)
+    validation = validate_new(settings)
+    if validation.errors:
+        raise PipelineError(
+            "validation failed; the new data was not published to the marts "
+            f"(report: {settings.reports_dir / 'validation.json'}):\n"
+            + describe_failures(validation)
+        )
+    print("[4/4] dbt build: marts", file=out)
+    marts = dbt(settings, "build", "--exclude", *STAGING)
+    result = EtlResult(extraction, staging, validation, marts)
+    print(summary(settings, result), file=out)
+    if not marts.success:
+        raise PipelineError("dbt marts failed:\n  " + "\n  ".join(marts.failures))
+    return result
+
+
+def summary(settings: Settings, result: EtlResult) -> str:
+    """What landed, what was quarantined and why, what was built and checked, where to look."""
+    ex = result.extraction
+    con = duckdb.connect(str(settings.warehouse), read_only=False)
+    try:
+        totals = dict(con.execute("select resource, raw_records from reconciliation").fetchall())
+        quarantined = con.execute(
+            "select resource, reason, count(*) from quarantine group by all order by 1, 3 desc"
+        ).fetchall()
+    finally:
+        con.close()
+    lines = ["", "Summary", f"  run {ex.run_id} from {ex.source}"]
+    lines.append("  rows landed this run (total in lake):")
+    from extract.lake import Lake
+
+    lake_totals = Lake(settings.lake_dir).counts()
+    for resource, rows in ex.rows_by_resource().items():
+        lines.append(f"    {resource:<26}{rows:>12,}  ({lake_totals.get(resource, 0):,})")
+    if ex.absent:
+        lines.append("  absent from the source (nothing to read): " + ", ".join(ex.absent))
+    if ex.rejected:
+        lines.append(f"  files rejected this run: {len(ex.rejected)}")
+        lines.extend(f"    {key}: {reason}" for key, reason in ex.rejected[:10])
+    lines.append("  rows quarantined, by reason (all runs):")
+    lines.extend(f"    {res:<16}{reason:<26}{n:>10,}" for res, reason, n in quarantined)
+    if not quarantined:
+        lines.append("    none")
+    del totals
+    v = result.validation
+    s, m = result.staging, result.marts
+    models = s.models + (m.models if m else 0)
+    tests_ok = s.tests_passed + (m.tests_passed if m else 0)
+    tests_warn = s.tests_warned + (m.tests_warned if m else 0)
+    tests_bad = s.tests_failed + (m.tests_failed if m else 0)
+    lines.append(f"  dbt: {models} models built; tests {tests_ok} passed, {tests_warn} warned, {tests_bad} failed")
+    lines.append(
+        f"  Great Expectations: {v.passed} checks passed, {len(v.warnings)} warnings, "
+        f"{len(v.errors)} errors on {sum(v.rows_validated.values()):,} new rows"
+    )
+    if v.warnings:
+        from expectations.validation import describe_failures
+
+        lines.append(describe_failures(v))
+    lines.append(f"  reports: {settings.reports_dir}")
+    lines.append(f"  warehouse: {settings.warehouse}")
+    lines.append("  try: make sql, then")
+    lines.append(
+        "    select labeling_job_name, sum(tasks_submitted) as tasks, "
+        "median(handling_seconds_median) from throughput_worker_job_daily group by 1 order by 2 desc;"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""Running dbt in-process (dbt-core's programmatic runner) against the project's profile."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from extract.settings import Settings
+
+
+@dataclass
+class DbtOutcome:
+    success: bool
+    models: int = 0
+    seeds: int = 0
+    tests_passed: int = 0
+    tests_warned: int = 0
+    tests_failed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def dbt(settings: Settings, *args: str, quiet: bool = True) -> DbtOutcome:
+    """Invoke ``dbt <args>`` on this project and count what it built and tested."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(settings.env())
+    project = str(settings.project_dir)
+    argv = [*args, "--project-dir", project, "--profiles-dir", project]
+    if quiet:
+        argv.insert(0, "--quiet")
+    res = dbtRunner().invoke(argv)
+    outcome = DbtOutcome(success=bool(res.success))
+    results = getattr(res.result, "results", None) or []
+    for r in results:
+        kind = getattr(r.node, "resource_type", "")
+        status = str(r.status)
+        if kind == "model" and status == "success":
+            outcome.models += 1
+        elif kind == "seed" and status == "success":
+            outcome.seeds += 1
+        elif kind in ("test", "unit_test"):
+            if status == "pass":
+                outcome.tests_passed += 1
+            elif status == "warn":
+                outcome.tests_warned += 1
+            else:
+                outcome.tests_failed += 1
+        if status in ("error", "fail"):
+            outcome.failures.append(f"{kind} {r.node.name}: {status} {r.message or ''}".strip())
+    if res.exception is not None:
+        outcome.failures.append(str(res.exception))
+    return outcome

@@ -1,0 +1,23 @@
+{#- Group membership as of the newest extraction of each group. -#}
+with source as (
+    select * from {{ source('cognito', 'group_members') }}
+),
+
+latest_run as (
+    select *
+    from source
+    qualify _gtwh_run_id = max(_gtwh_run_id) over (partition by user_pool_id, group_name)
+),
+
+renamed as (
+    select distinct
+        user_pool_id as cognito_user_pool_id,
+        group_name as cognito_group_name,
+        list_filter(
+            from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
+            a -> a.Name = 'sub'
+        )[1].Value as cognito_sub
+    from latest_run
+)
+
+select * from renamed
