@@ -4,7 +4,7 @@ with worker_activity as (
 ),
 
 rejected_files as (
-    select * from {{ source('extract', 'rejected_files') }}
+    select * from {{ source("extract", "rejected_files") }}
 ),
 
 unioned as (

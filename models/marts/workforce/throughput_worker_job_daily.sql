@@ -16,9 +16,9 @@ daily as (
         count(*) filter (where outcome = 'declined') as tasks_declined,
         sum(handling_seconds) filter (where outcome = 'submitted') as handling_seconds_sum,
         percentile_cont(0.5) within group (order by handling_seconds)
-            filter (where outcome = 'submitted') as handling_seconds_median,
+        filter (where outcome = 'submitted') as handling_seconds_median,
         percentile_cont(0.9) within group (order by handling_seconds)
-            filter (where outcome = 'submitted') as handling_seconds_p90
+        filter (where outcome = 'submitted') as handling_seconds_p90
     from outcomes
     group by cognito_sub, labeling_job_name, closed_date
 )

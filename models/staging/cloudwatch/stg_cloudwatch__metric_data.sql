@@ -14,16 +14,16 @@ renamed as (
         cast({{ json_text('query', '$.MetricStat.Period') }} as integer) as period_seconds,
         list_filter(
             from_json(query -> '$.MetricStat.Metric.Dimensions', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            d -> d.Name = 'LabelingJob' or d.Name = 'LabelingJobName'
-        )[1].Value as labeling_job_name,
+            d -> d.name = 'LabelingJob' or d.name = 'LabelingJobName'
+        )[1].value as labeling_job_name,
         list_filter(
             from_json(query -> '$.MetricStat.Metric.Dimensions', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            d -> d.Name = 'WorkerId'
-        )[1].Value as cognito_sub,
+            d -> d.name = 'WorkerId'
+        )[1].value as cognito_sub,
         list_filter(
             from_json(query -> '$.MetricStat.Metric.Dimensions', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            d -> d.Name = 'CognitoUserPool'
-        )[1].Value as cognito_user_pool_id,
+            d -> d.name = 'CognitoUserPool'
+        )[1].value as cognito_user_pool_id,
         {{ parse_api_time('point_timestamp') }} as period_start_at,
         point_value,
         _gtwh_source as source_file,
@@ -36,10 +36,11 @@ latest as (
     select *
     from renamed
     qualify row_number() over (
-        partition by namespace, metric_name, stat, period_seconds, labeling_job_name,
-        cognito_sub, cognito_user_pool_id, period_start_at
-        order by extracted_at desc, source_file desc
-    ) = 1
+            partition by
+                namespace, metric_name, stat, period_seconds, labeling_job_name,
+                cognito_sub, cognito_user_pool_id, period_start_at
+            order by extracted_at desc, source_file desc
+        ) = 1
 )
 
 select * from latest

@@ -15,8 +15,8 @@ renamed as (
         group_name as cognito_group_name,
         list_filter(
             from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            a -> a.Name = 'sub'
-        )[1].Value as cognito_sub
+            a -> a.name = 'sub'
+        )[1].value as cognito_sub
     from latest_run
 )
 

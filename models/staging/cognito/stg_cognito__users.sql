@@ -11,8 +11,8 @@ renamed as (
         user_pool_id as cognito_user_pool_id,
         list_filter(
             from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            a -> a.Name = 'sub'
-        )[1].Value as cognito_sub,
+            a -> a.name = 'sub'
+        )[1].value as cognito_sub,
         {{ json_text('"user"', '$.UserStatus') }} as user_status,
         cast({{ json_text('"user"', '$.Enabled') }} as boolean) as is_enabled,
         {{ parse_api_time(json_text('"user"', '$.UserCreateDate')) }} as user_created_at,

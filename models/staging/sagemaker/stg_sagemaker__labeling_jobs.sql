@@ -7,9 +7,9 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by lower(labeling_job_name)
-        order by _gtwh_extracted_at desc, _gtwh_source desc
-    ) = 1
+            partition by lower(labeling_job_name)
+            order by _gtwh_extracted_at desc, _gtwh_source desc
+        ) = 1
 ),
 
 renamed as (
