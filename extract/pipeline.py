@@ -51,7 +51,7 @@ def extract_source(settings: Settings, source: str) -> ExtractionReport:
     if source.startswith("mirror:"):
         return extract_mirror(settings, Path(source.removeprefix("mirror:")).expanduser().resolve())
     if source == "aws":
-        from extract.sources.aws import extract_aws  # noqa: PLC0415
+        from extract.sources.aws import extract_aws
 
         return extract_aws(settings)
     raise PipelineError(
