@@ -20,6 +20,7 @@ class Settings:
     data_dir: Path
     warehouse: Path
     project_dir: Path = PROJECT_DIR
+    dbt_target_dir: Path | None = None  # default: dbt's own (DBT_TARGET_PATH or ./target)
 
     @property
     def lake_dir(self) -> Path:

@@ -19,6 +19,17 @@ class DbtOutcome:
     failures: list[str] = field(default_factory=list)
 
 
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps its DuckDB instance open for the life of the process; close it so that
+    this process (validation, the summary, tests) can open the warehouse read-only afterwards."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
 def dbt(settings: Settings, *args: str, quiet: bool = True) -> DbtOutcome:
     """Invoke ``dbt <args>`` on this project and count what it built and tested."""
     from dbt.cli.main import dbtRunner
@@ -26,9 +37,15 @@ def dbt(settings: Settings, *args: str, quiet: bool = True) -> DbtOutcome:
     os.environ.update(settings.env())
     project = str(settings.project_dir)
     argv = [*args, "--project-dir", project, "--profiles-dir", project]
+    if settings.dbt_target_dir is not None:
+        argv += ["--target-path", str(settings.dbt_target_dir)]
+        argv[:0] = ["--log-path", str(settings.dbt_target_dir / "logs")]
     if quiet:
         argv.insert(0, "--quiet")
-    res = dbtRunner().invoke(argv)
+    try:
+        res = dbtRunner().invoke(argv)
+    finally:
+        _release_warehouse()
     outcome = DbtOutcome(success=bool(res.success))
     results = getattr(res.result, "results", None) or []
     for r in results:

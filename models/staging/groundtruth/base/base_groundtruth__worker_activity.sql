@@ -26,7 +26,7 @@ typed as (
     select
         activity_record_id,
         message,
-        r is null as is_malformed,
+        r is null or left(ltrim(message), 1) != '{' as is_malformed,
         "eventId" as event_id,
         "logStreamName" as log_stream_name,
         source_format,
