@@ -59,9 +59,10 @@ def extract_source(settings: Settings, source: str) -> ExtractionReport:
     )
 
 
-def run_etl(settings: Settings, source: str, *, out=sys.stdout) -> EtlResult:
+def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
     from expectations.validation import describe_failures, validate_new
 
+    out = out or sys.stdout
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     print(f"[1/4] extract from {source}", file=out)
     extraction = extract_source(settings, source)

@@ -103,16 +103,21 @@ def _batches(files: list[SourceFile], max_files: int, max_bytes: int) -> Iterato
 class Progress:
     """One line per resource on a terminal; silent otherwise (CI, pipes, cron)."""
 
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
 
-    def update(self, resource: str, units: int, total: int, rows: int, started: float) -> None:
+    def update(
+        self, resource: str, units: int, total: int | None, rows: int, started: float,
+        *, unit: str = "files",
+    ) -> None:
+        """``total=None`` when the number of units is not known up front (API pages)."""
         if not self.enabled:
             return
         rate = rows / max(time.monotonic() - started, 1e-6)
+        done = f"{units}/{total}" if total is not None else f"{units:,}"
         self.stream.write(
-            f"\r  {resource:<24} {units}/{total} files  {rows:>12,} rows  {rate:>10,.0f} rows/s"
+            f"\r  {resource:<24} {done} {unit}  {rows:>12,} rows  {rate:>10,.0f} rows/s"
         )
         self.stream.flush()
 
