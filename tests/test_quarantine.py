@@ -3,17 +3,14 @@ dropped: raw = staged + quarantined; re-delivered copies appear once."""
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import duckdb
 import pytest
 
 from extract.extraction import extract_mirror
 from extract.pipeline import STAGING
-from tests.conftest import isolated_settings
 from extract.transform import dbt
 from tests.awsfiles import event, export_line, iso_time, record, t, write_export, write_page
+from tests.conftest import isolated_settings
 
 GOOD = record(accepted=t(9, 0, 0), closed=t(9, 0, 40))
 RETURNED_ISO = record(accepted=t(9, 1), closed=t(9, 3), event_type="TasksReturned", layout=iso_time)
@@ -138,7 +135,3 @@ def test_raw_equals_staged_plus_quarantined(staged):
     ).fetchone()
     assert rec == (raw_in_lake + 1, staged_n, quarantined_n + 1, True)
 
-
-def test_gzip_export_is_read_whole(mirror):
-    path = write_export(mirror, "t", "s", ["a b", "c d"])
-    assert gzip.open(path, "rt").read().splitlines() == ["a b", "c d"]

@@ -46,7 +46,7 @@ def test_a_flood_of_unparsable_times_stops_the_run_and_stays_new(cli_settings, m
         for i in range(20)
     ]
     write_page(mirror, "d/page-000001.json", _good_records(100) + bad)
-    code, out, err = _run(cli_settings, mirror, capsys)
+    code, _out, err = _run(cli_settings, mirror, capsys)
     assert code == 1
     assert "validation failed" in err
     assert "ERROR worker_activity.timestamps_parse" in err
