@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from extract.extraction import ExtractionReport, extract_mirror
+from extract.faults import maybe_crash
 from extract.settings import Settings
 from extract.transform import DbtOutcome, dbt
 
@@ -66,11 +67,13 @@ def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     print(f"[1/4] extract from {source}", file=out)
     extraction = extract_source(settings, source)
+    maybe_crash("after_extract")
     print("[2/4] dbt build: staging and quarantine", file=out)
     # "cautious": only tests whose every parent is staging; mart tests wait for the marts.
     staging = dbt(settings, "build", "--select", *STAGING, "--indirect-selection", "cautious")
     if not staging.success:
         raise PipelineError("dbt staging failed:\n  " + "\n  ".join(staging.failures))
+    maybe_crash("after_staging")
     print("[3/4] Great Expectations on new data", file=out)
     validation = validate_new(settings)
     if validation.errors:
@@ -79,6 +82,7 @@ def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
             f"(report: {settings.reports_dir / 'validation.json'}):\n"
             + describe_failures(validation)
         )
+    maybe_crash("after_validation")
     print("[4/4] dbt build: marts", file=out)
     marts = dbt(settings, "build", "--exclude", *STAGING)
     result = EtlResult(extraction, staging, validation, marts)
