@@ -10,21 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.runner import Run, SourceFile, sql_list, sql_str
-from extract.sources.mirror.files import find
+from extract.sources.mirror.files import find, json_buffer_size
 
 ENVELOPE_KEYS = ("eventId", "logStreamName", "timestamp", "ingestionTime", "message")
 _NO_ENVELOPE = "{" + ",".join(f'"{k}":null' for k in ENVELOPE_KEYS) + "}"
-
-
-def _object_size(files: list[SourceFile]) -> int:
-    """DuckDB's JSON reader needs the largest document to fit its object buffer (it reserves
-    twice this per thread): 16 MiB covers API pages (at most 1 MB or 10,000 events); a larger
-    file, such as one the AWS CLI merged from many pages, gets a buffer of its own size."""
-    largest = max(f.size for f in files)
-    size = 16 * 1024 * 1024
-    while size <= largest:
-        size *= 2
-    return size
 
 
 class FilterLogEventsReader:
@@ -46,7 +35,7 @@ class FilterLogEventsReader:
             SELECT filename, events
             FROM read_json({sql_list([f.path for f in files])}, columns={{'events': 'JSON[]'}},
                            format='auto', filename=true,
-                           maximum_object_size={_object_size(files)})
+                           maximum_object_size={json_buffer_size(files)})
         ), events AS (
             SELECT filename,
                    unnest(CASE WHEN events IS NULL THEN [NULL::JSON] ELSE events END) AS e,

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from extract.runner import Run, SourceFile, sql_list, sql_str
-from extract.sources.mirror.files import find
+from extract.sources.mirror.files import find, json_buffer_size
 
 
 class _S3Reader:
@@ -69,7 +69,8 @@ class ConsolidationResponseReader(_S3Reader):
         SELECT {self._location()} json AS element, {self._lineage(run)},
                NULL AS _gtwh_record_index
         FROM read_json_objects({sql_list([f.path for f in files])}, format='array',
-                               filename=true, maximum_object_size=268435456)
+                               filename=true,
+                               maximum_object_size={json_buffer_size(files)})
         """
 
 
