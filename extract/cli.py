@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -25,25 +26,54 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+# `--source aws` flags -> the GTWH_AWS_* variables extract_aws reads (see docs/aws.md).
+AWS_FLAGS = {
+    "region": "GTWH_AWS_REGION", "workteam": "GTWH_AWS_WORKTEAMS", "job": "GTWH_AWS_JOBS",
+    "resource": "GTWH_AWS_RESOURCES", "since": "GTWH_AWS_SINCE", "until": "GTWH_AWS_UNTIL",
+    "full_refresh": "GTWH_AWS_FULL_REFRESH", "identity": "GTWH_IDENTITY",
+    "export_s3": "GTWH_AWS_EXPORT_S3",
+}
+
+
+def _aws_env(args: argparse.Namespace) -> None:
+    for flag, variable in AWS_FLAGS.items():
+        value = getattr(args, flag, None)
+        if value:
+            os.environ[variable] = (
+                ",".join(value) if isinstance(value, list) else "1" if value is True else value
+            )
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract.pipeline import extract_source
+    from extract.sources.aws.errors import AwsSetupError
 
-    report = extract_source(_settings(args), args.source)
+    _aws_env(args)
+    try:
+        report = extract_source(_settings(args), args.source)
+    except AwsSetupError as error:
+        print(f"gtwh extract: {error}", file=sys.stderr)
+        return 2
     for resource, rows in report.rows_by_resource().items():
         print(f"{resource:<26}{rows:>12,}")
     for key, reason in report.rejected:
         print(f"rejected {key}: {reason}")
     if report.absent:
         print("absent: " + ", ".join(report.absent))
-    return 0
+    problems = getattr(report, "problems", [])
+    for problem in problems:
+        print(f"not extracted: {problem.describe()}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_etl(args: argparse.Namespace) -> int:
     from extract.pipeline import PipelineError, run_etl
+    from extract.sources.aws.errors import AwsSetupError
 
+    _aws_env(args)
     try:
         run_etl(_settings(args), args.source)
-    except PipelineError as error:
+    except (PipelineError, AwsSetupError) as error:
         print(f"\ngtwh etl failed: {error}", file=sys.stderr)
         return 1
     return 0
@@ -66,6 +96,20 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0 if outcome.success else 1
 
 
+def _add_aws_flags(p: argparse.ArgumentParser) -> None:
+    aws = p.add_argument_group("--source aws (credentials: the standard AWS chain; docs/aws.md)")
+    aws.add_argument("--region", help="AWS region (default: the AWS profile's or AWS_REGION)")
+    aws.add_argument("--workteam", action="append", help="only this work team (repeatable)")
+    aws.add_argument("--job", action="append", help="only this labeling job (repeatable)")
+    aws.add_argument("--resource", action="append", help="only this lake resource (repeatable)")
+    aws.add_argument("--since", help="from this time: ISO-8601 or an age such as 7d")
+    aws.add_argument("--until", help="up to this time: ISO-8601 or an age such as 1h")
+    aws.add_argument("--full-refresh", action="store_true", help="ignore watermarks and change checks")
+    aws.add_argument("--identity", choices=["keep", "hash", "drop"],
+                     help="Cognito attributes other than sub (default: keep)")
+    aws.add_argument("--export-s3", help="s3://bucket/prefix with CreateExportTask output to read")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gtwh", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $GTWH_DATA_DIR or ./data)")
@@ -85,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     ]:
         p = sub.add_parser(name, help=text)
         p.add_argument("--source", default="simulator", help="simulator | mirror:<folder> | aws")
+        _add_aws_flags(p)
         p.set_defaults(func=func)
 
     sub.add_parser("validate", help="run the Great Expectations suites on new data").set_defaults(

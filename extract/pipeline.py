@@ -112,6 +112,8 @@ def summary(settings: Settings, result: EtlResult) -> str:
         lines.append(f"    {resource:<26}{rows:>12,}  ({lake_totals.get(resource, 0):,})")
     if ex.absent:
         lines.append("  absent from the source (nothing to read): " + ", ".join(ex.absent))
+    for problem in getattr(ex, "problems", []):
+        lines.append(f"  not extracted: {problem.describe()}")
     if ex.rejected:
         lines.append(f"  files rejected this run: {len(ex.rejected)}")
         lines.extend(f"    {key}: {reason}" for key, reason in ex.rejected[:10])
