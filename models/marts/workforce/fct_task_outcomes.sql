@@ -1,11 +1,48 @@
-{#- One row per task outcome (submitted, returned, declined), keyed on the record's content hash. -#}
-with activity as (
-    select * from {{ ref('stg_groundtruth__worker_activity') }}
+{#-
+    One row per task outcome (submitted, returned, declined), keyed on the record's content hash,
+    with both clocks, the period keys (a task counts in the period of its closing time), the
+    worker's task ordinal within the job and the speed flag. Flags never remove a row.
+-#}
+with working_time as (
+    select * from {{ ref('int_task_working_time') }}
 ),
 
-outcomes as (
+submitted as (
+    select * from working_time
+    where outcome = 'submitted'
+),
+
+job_typical as (
     select
-        activity_record_id as task_outcome_id,
+        labeling_job_name,
+        {{ percentile_cont('handling_seconds', 0.5) }} as job_handling_seconds_median
+    from submitted
+    group by labeling_job_name
+),
+
+job_ordinals as (
+    select
+        task_outcome_id,
+        row_number() over (
+            partition by cognito_sub, labeling_job_name
+            order by closed_at, started_at, task_outcome_id
+        ) as job_task_ordinal
+    from submitted
+),
+
+joined as (
+    select
+        working_time.*,
+        job_ordinals.job_task_ordinal,
+        job_typical.job_handling_seconds_median
+    from working_time
+    left join job_ordinals on working_time.task_outcome_id = job_ordinals.task_outcome_id
+    left join job_typical on working_time.labeling_job_name = job_typical.labeling_job_name
+),
+
+final as (
+    select
+        task_outcome_id,
         cognito_sub,
         worker_id,
         cognito_user_pool_id,
@@ -14,12 +51,28 @@ outcomes as (
         labeling_job_name,
         labeling_job_arn,
         outcome,
-        task_accepted_at as accepted_at,
+        accepted_at is not null as is_accepted,
+        accepted_at,
         closed_at,
-        {{ dbt.datediff('task_accepted_at', 'closed_at', 'second') }} as handling_seconds,
         cast(closed_at as date) as closed_date,
-        {{ dbt.date_trunc('hour', 'closed_at') }} as closed_hour
-    from activity
+        {{ dbt.date_trunc('hour', 'closed_at') }} as closed_hour,
+        handling_seconds,
+        gap_before_seconds,
+        is_gap_counted,
+        working_seconds,
+        worker_session_number,
+        job_task_ordinal,
+        job_handling_seconds_median,
+        case
+            when outcome = 'submitted'
+                then {{ safe_ratio('handling_seconds', 'job_handling_seconds_median') }}
+        end as handling_to_job_median_ratio,
+        coalesce(
+            outcome = 'submitted'
+            and handling_seconds < {{ var('fast_task_ratio') }} * job_handling_seconds_median,
+            false
+        ) as is_fast_task
+    from joined
 )
 
-select * from outcomes
+select * from final

@@ -1,26 +1,27 @@
 {#-
-    Per worker, labeling job and UTC day of the closing time: tasks by outcome and the
-    distribution of handling seconds of submitted tasks (median and p90 interpolate linearly).
+    Per worker, labeling job and UTC day of the closing time: tasks by outcome, the handling-time
+    distribution of submitted tasks, both clocks and the rates. A task counts on the day it closed.
 -#}
-with outcomes as (
+with task_outcomes as (
     select * from {{ ref('fct_task_outcomes') }}
 ),
 
-daily as (
+aggregated as (
     select
         cognito_sub,
+        workteam_name,
         labeling_job_name,
         closed_date,
-        count(*) filter (where outcome = 'submitted') as tasks_submitted,
-        count(*) filter (where outcome = 'returned') as tasks_returned,
-        count(*) filter (where outcome = 'declined') as tasks_declined,
-        sum(handling_seconds) filter (where outcome = 'submitted') as handling_seconds_sum,
-        percentile_cont(0.5) within group (order by handling_seconds)
-        filter (where outcome = 'submitted') as handling_seconds_median,
-        percentile_cont(0.9) within group (order by handling_seconds)
-        filter (where outcome = 'submitted') as handling_seconds_p90
-    from outcomes
-    group by cognito_sub, labeling_job_name, closed_date
+        {{ throughput_aggregates() }}
+    from task_outcomes
+    group by cognito_sub, workteam_name, labeling_job_name, closed_date
+),
+
+final as (
+    select
+        *,
+        {{ throughput_ratios() }}
+    from aggregated
 )
 
-select * from daily
+select * from final

@@ -1,0 +1,116 @@
+{#-
+    One row per task outcome with its two clocks.
+
+    handling_seconds: accepted_at -> closed_at (NULL for a decline without acceptance).
+    working_seconds:  handling_seconds (0 when NULL) + gap_before_seconds when
+                      0 <= gap_before_seconds < var('idle_threshold_seconds'), else + 0.
+
+    A worker's tasks are ordered by (started_at, closed_at, task_outcome_id), where started_at is
+    accepted_at, or closed_at for a decline without acceptance (a zero-length action at its
+    decline time: it can carry a gap, never handling). The gap before a task runs from the
+    latest close among ALL of the worker's earlier tasks (not just the one before it) to this
+    task's start, so an overlapping or nested task has a negative gap: nothing is added, and the
+    overlapped time is counted in each task's own handling. A session is a run of tasks joined
+    by gaps below the threshold (overlaps included); a NULL or idle gap starts a new one.
+-#}
+with activity as (
+    select * from {{ ref('stg_groundtruth__worker_activity') }}
+),
+
+tasks as (
+    select
+        activity_record_id as task_outcome_id,
+        cognito_sub,
+        worker_id,
+        cognito_user_pool_id,
+        workteam_name,
+        workteam_arn,
+        labeling_job_name,
+        labeling_job_arn,
+        outcome,
+        task_accepted_at as accepted_at,
+        closed_at,
+        coalesce(task_accepted_at, closed_at) as started_at,
+        {{ seconds_between('task_accepted_at', 'closed_at') }} as handling_seconds
+    from activity
+),
+
+sequenced as (
+    select
+        *,
+        row_number() over (
+            partition by cognito_sub
+            order by started_at, closed_at, task_outcome_id
+        ) as worker_task_number,
+        max(closed_at) over (
+            partition by cognito_sub
+            order by started_at, closed_at, task_outcome_id
+            rows between unbounded preceding and 1 preceding
+        ) as previous_closed_at
+    from tasks
+),
+
+gaps as (
+    select
+        *,
+        {{ seconds_between('previous_closed_at', 'started_at') }} as gap_before_seconds
+    from sequenced
+),
+
+classified as (
+    select
+        *,
+        coalesce(
+            gap_before_seconds >= 0 and gap_before_seconds < {{ var('idle_threshold_seconds') }},
+            false
+        ) as is_gap_counted,
+        coalesce(gap_before_seconds >= {{ var('idle_threshold_seconds') }}, true) as is_session_start
+    from gaps
+),
+
+working as (
+    select
+        *,
+        coalesce(handling_seconds, 0)
+        + case when is_gap_counted then gap_before_seconds else 0 end as working_seconds
+    from classified
+),
+
+sessions as (
+    select
+        *,
+        count(case when is_session_start then 1 end) over (
+            partition by cognito_sub
+            order by started_at, closed_at, task_outcome_id
+            rows between unbounded preceding and current row
+        ) as worker_session_number
+    from working
+),
+
+final as (
+    select
+        task_outcome_id,
+        cognito_sub,
+        worker_id,
+        cognito_user_pool_id,
+        workteam_name,
+        workteam_arn,
+        labeling_job_name,
+        labeling_job_arn,
+        outcome,
+        accepted_at,
+        closed_at,
+        started_at,
+        handling_seconds,
+        worker_task_number,
+        previous_closed_at,
+        gap_before_seconds,
+        is_gap_counted,
+        working_seconds,
+        is_session_start,
+        worker_session_number,
+        {{ var('idle_threshold_seconds') }} as idle_threshold_seconds
+    from sessions
+)
+
+select * from final

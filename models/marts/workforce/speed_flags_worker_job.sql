@@ -1,0 +1,41 @@
+{#-
+    Per worker and labeling job: how the worker's handling time of submitted tasks compares with
+    the job's typical time (the job median over all workers). A task is fast below
+    var('fast_task_ratio') x the job median; a worker is flagged when their own median is. Flags
+    are for review: nothing is removed anywhere.
+-#}
+with task_outcomes as (
+    select * from {{ ref('fct_task_outcomes') }}
+),
+
+submitted as (
+    select * from task_outcomes
+    where outcome = 'submitted'
+),
+
+per_worker as (
+    select
+        cognito_sub,
+        workteam_name,
+        labeling_job_name,
+        count(*) as tasks_submitted,
+        count(case when is_fast_task then 1 end) as fast_tasks,
+        {{ percentile_cont('handling_seconds', 0.5) }} as handling_seconds_median,
+        max(job_handling_seconds_median) as job_handling_seconds_median
+    from submitted
+    group by cognito_sub, workteam_name, labeling_job_name
+),
+
+final as (
+    select
+        *,
+        {{ safe_ratio('fast_tasks', 'tasks_submitted') }} as fast_task_share,
+        {{ safe_ratio('handling_seconds_median', 'job_handling_seconds_median') }}
+            as median_to_job_median_ratio,
+        coalesce(
+            handling_seconds_median < {{ var('fast_task_ratio') }} * job_handling_seconds_median, false
+        ) as is_fast_worker
+    from per_worker
+)
+
+select * from final
