@@ -1,0 +1,65 @@
+{#-
+    Active working time of private-team tasks, to be priced at the team's hourly rate: one row
+    per task outcome (submitted, returned or declined) of a known job, working_seconds from
+    int_task_working_time as hours, priced at the task's closing time. A task belongs to the
+    first iteration of its job that ended at or after it closed (the last iteration when it
+    closed later; no iteration when the job has no S3 output yet).
+-#}
+with working_time as (
+    select * from {{ ref('int_task_working_time') }}
+),
+
+jobs as (
+    select * from {{ ref('stg_sagemaker__labeling_jobs') }}
+),
+
+iterations as (
+    select * from {{ ref('int_job_iterations') }}
+),
+
+job_tasks as (
+    select w.*
+    from working_time as w
+    inner join jobs as j on w.labeling_job_name = j.labeling_job_name
+),
+
+covering_iterations as (
+    select
+        t.task_outcome_id,
+        min(i.iteration) as iteration
+    from job_tasks as t
+    left join iterations as i
+        on
+            t.labeling_job_name = i.labeling_job_name
+            and t.closed_at <= i.ended_at
+    group by t.task_outcome_id
+),
+
+last_iterations as (
+    select
+        labeling_job_name,
+        max(iteration) as iteration
+    from iterations
+    group by labeling_job_name
+),
+
+final as (
+    select
+        md5(t.labeling_job_name || '|private_hourly_rate|task|' || t.task_outcome_id) as cost_line_id,
+        t.labeling_job_name,
+        coalesce(c.iteration, l.iteration) as iteration,
+        t.workteam_name,
+        'private_hourly_rate' as cost_component,
+        'human' as cost_side,
+        'task' as source_kind,
+        t.task_outcome_id as source_id,
+        t.closed_at as priced_at,
+        cast(coalesce(t.working_seconds, 0) as double precision) / 3600 as quantity,
+        'hour' as quantity_unit,
+        cast(null as decimal(18, 6)) as job_unit_price_usd
+    from job_tasks as t
+    left join covering_iterations as c on t.task_outcome_id = c.task_outcome_id
+    left join last_iterations as l on t.labeling_job_name = l.labeling_job_name
+)
+
+select * from final
