@@ -21,10 +21,12 @@
     float64
 {%- endmacro %}
 
-{#- Seconds from one timestamp column to another, to the millisecond, as a double.
-    Pass plain column names: dbt.datediff does not parenthesise its arguments. -#}
+{#- Seconds from one timestamp column to another, to the millisecond, as an exact decimal.
+    Exact, because sums of floats depend on the order a parallel engine adds them in, and the
+    marts must come out identical run after run. Pass plain column names: dbt.datediff does not
+    parenthesise its arguments. -#}
 {% macro seconds_between(start_column, end_column) -%}
-    cast({{ dbt.datediff(start_column, end_column, 'millisecond') }} as {{ type_double() }}) / 1000
+    cast({{ dbt.datediff(start_column, end_column, 'millisecond') }} / 1000 as decimal(18, 3))
 {%- endmacro %}
 
 {#- A continuous percentile (linear interpolation between the two nearest ranks), NULLs
@@ -34,11 +36,11 @@
 {%- endmacro %}
 
 {% macro default__percentile_cont(expr, fraction) -%}
-    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+    percentile_cont({{ fraction }}) within group (order by cast({{ expr }} as {{ type_double() }}))
 {%- endmacro %}
 
 {% macro duckdb__percentile_cont(expr, fraction) -%}
-    quantile_cont({{ expr }}, {{ fraction }})
+    quantile_cont(cast({{ expr }} as {{ type_double() }}), {{ fraction }})
 {%- endmacro %}
 
 {% macro spark__percentile_cont(expr, fraction) -%}

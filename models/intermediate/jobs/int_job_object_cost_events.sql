@@ -43,7 +43,7 @@ task_prices as (
         *,
         'task_price' as cost_component,
         'human' as cost_side,
-        cast(workers_per_object as double precision) as quantity,
+        cast(workers_per_object as decimal(24, 9)) as quantity,
         cast(public_task_price_usd as decimal(18, 6)) as job_unit_price_usd
     from labels
     where labeled_by = 'human' and public_task_price_usd > 0
@@ -79,7 +79,7 @@ final as (
         'object' as source_kind,
         dataset_object_id as source_id,
         priced_at,
-        cast(quantity as double precision) as quantity,
+        cast(quantity as decimal(24, 9)) as quantity,
         case when cost_component = 'task_price' then 'task' else 'object' end as quantity_unit,
         job_unit_price_usd
     from unioned

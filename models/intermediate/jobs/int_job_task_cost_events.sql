@@ -54,7 +54,7 @@ final as (
         'task' as source_kind,
         t.task_outcome_id as source_id,
         t.closed_at as priced_at,
-        cast(coalesce(t.working_seconds, 0) as double precision) / 3600 as quantity,
+        cast(coalesce(t.working_seconds, 0) / 3600 as decimal(24, 9)) as quantity,
         'hour' as quantity_unit,
         cast(null as decimal(18, 6)) as job_unit_price_usd
     from job_tasks as t

@@ -52,8 +52,10 @@ metrics_daily as (
     select
         labeling_job_name,
         closed_date,
-        sum(case when metric_name = 'TasksSubmitted' then point_value else 0 end) as metric_tasks_submitted,
-        sum(case when metric_name = 'TimeSpent' then point_value else 0 end) as metric_time_spent_seconds
+        sum(case when metric_name = 'TasksSubmitted' then cast(point_value as decimal(38, 6)) else 0 end)
+            as metric_tasks_submitted,
+        sum(case when metric_name = 'TimeSpent' then cast(point_value as decimal(38, 6)) else 0 end)
+            as metric_time_spent_seconds
     from chosen_series
     group by labeling_job_name, closed_date
 ),
