@@ -30,13 +30,13 @@ etl: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check extract expectations tests
-	GTWH_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models macros --disable-progress-bar
+	GTWH_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models --disable-progress-bar
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check extract expectations tests
 	$(BIN)/ruff format --check extract expectations tests
-	GTWH_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models macros --disable-progress-bar
+	GTWH_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models --disable-progress-bar
 
 sql: $(STAMP)
 	$(BIN)/duckdb -readonly $(GTWH_WAREHOUSE)
