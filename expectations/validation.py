@@ -2,39 +2,32 @@
 
 "New data" is every extraction run whose records have not passed validation yet: a run that
 failed validation stays new, so re-running ``make etl`` validates it again instead of letting it
-through.
+through. Only the new runs' records are validated (cost follows new data): each suite's batch is
+``checks_<resource> where extract_run_id in (<new runs>)``, copied once into a temporary table in
+DuckDB, and every expectation runs there as SQL (expectations/runtime.py).
+
+Every run writes ``reports/validation.json`` and the self-contained ``reports/data-quality.html``.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
+import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from expectations.suites import SUITES, Suite
+from expectations import runtime
+from expectations.suites import SUITES, Rule, Suite
 from extract.lake import write_json_atomic
 from extract.settings import Settings
 
-# What each suite validates: the columns of its dataset, plus derived checks, for new runs only.
-_QUERIES = {
-    "worker_activity": """
-        select
-            event_id, event_type, worker_id, cognito_sub, task_accepted_at, closed_at,
-            coalesce(quarantine_reason not in ('unparsable_timestamp', 'missing_closing_time'), true)
-                as timestamps_parse,
-            source_file, source_record_index, extract_run_id
-        from base_groundtruth__worker_activity
-        where quarantine_reason is distinct from 'duplicate_delivery'
-          and quarantine_reason is distinct from 'malformed_json'
-          and quarantine_reason is distinct from 'no_message'
-          and extract_run_id not in (select unnest(?::varchar[]))
-    """,
-}
+SAMPLE_ROWS = 10
+RECONCILIATION = "main_checks.reconciliation_runs"
 
 
 @dataclass
@@ -42,13 +35,22 @@ class CheckResult:
     suite: str
     expectation: str
     column: str
-    severity: str
+    severity: str  # what the failure is (or, for a passed check, the most it could have been)
     why: str
     success: bool
     element_count: int
     unexpected_count: int
-    unexpected_percent: float
+    unexpected_percent: float  # of the records the check applies to
     sample: list[Any] = field(default_factory=list)
+    check: str = ""
+    outcome: str = ""  # where the failing records are
+    applicable_count: int = 0
+    sample_rows: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None  # the check could not run
+
+    @property
+    def label(self) -> str:
+        return f"{self.suite}.{self.check or self.column}"
 
 
 @dataclass
@@ -56,6 +58,10 @@ class ValidationOutcome:
     run_ids: list[str]
     checks: list[CheckResult]
     rows_validated: dict[str, int]
+    reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    generated_at: str = ""
+    report: str | None = None
 
     @property
     def errors(self) -> list[CheckResult]:
@@ -71,8 +77,11 @@ class ValidationOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "generated_at": self.generated_at,
             "run_ids": self.run_ids,
             "rows_validated": self.rows_validated,
+            "seconds": round(self.seconds, 3),
+            "reconciliation": self.reconciliation,
             "checks": [asdict(c) for c in self.checks],
         }
 
@@ -81,99 +90,219 @@ def _state_path(settings: Settings) -> Path:
     return settings.data_dir / "state" / "validated_runs.json"
 
 
+def report_path(settings: Settings) -> Path:
+    return settings.reports_dir / "data-quality.html"
+
+
 def validated_runs(settings: Settings) -> list[str]:
     path = _state_path(settings)
     return json.loads(path.read_text()) if path.exists() else []
 
 
-def _context():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    for name in ("great_expectations", "great_expectations.data_context.types.base"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+def _plain(value: Any) -> Any:
+    """A JSON- and HTML-friendly version of a value read from the warehouse."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if value == value else None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return str(value)
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _raised(result) -> str | None:
+    """The exception message when GX could not compute a check (it reports, never raises)."""
+    info = result.exception_info or {}
+    candidates = [info] if "raised_exception" in info else list(info.values())
+    for item in candidates:
+        if isinstance(item, dict) and item.get("raised_exception"):
+            return str(item.get("exception_message") or "unknown error")
+    return None
+
+
+def _check(suite: Suite, rule: Rule, result, rows: int) -> tuple[CheckResult, list[int]]:
+    """The check's result, and the record keys of its sample failing rows (looked up later)."""
+    stats = result.result or {}
+    base = {
+        "suite": suite.name, "check": rule.name, "expectation": rule.expectation.expectation_type,
+        "column": rule.column, "why": rule.why, "outcome": rule.outcome,
+    }
+    error = _raised(result)
+    if error is not None:
+        return CheckResult(
+            **base, severity="error", success=False, element_count=rows, unexpected_count=0,
+            unexpected_percent=0.0, applicable_count=0, error=error,
+        ), []
+    if rule.is_sql:  # UnexpectedRowsExpectation: a count of failing records
+        failing, applicable, keys, sample = int(stats.get("observed_value") or 0), rows, [], []
+    else:
+        failing = int(stats.get("unexpected_count") or 0)
+        applicable = int(stats.get("element_count") or rows) - int(stats.get("missing_count") or 0)
+        keys = [r["record_key"] for r in stats.get("partial_unexpected_index_list") or []]
+        sample = [str(_plain(v)) for v in stats.get("partial_unexpected_list") or []]
+    level = rule.classify(failing, applicable)
+    return CheckResult(
+        **base,
+        severity=level or rule.severity,
+        success=level is None,
+        element_count=int(stats.get("element_count") or rows),
+        unexpected_count=failing,
+        unexpected_percent=round(100.0 * failing / applicable, 4) if applicable else 0.0,
+        applicable_count=applicable,
+        sample=sample,
+    ), keys[:SAMPLE_ROWS]
+
+
+def _batch_query(suite: Suite, run_ids: list[str], columns: list[str] | None = None) -> str:
+    runs = ", ".join(_quote(r) for r in run_ids)
+    select = ", ".join(columns) if columns else "*"
+    return f"select {select} from {suite.relation} where is_checked and extract_run_id in ({runs})"
+
+
+def _run_suite(source, suite: Suite, run_ids: list[str], rows: int) -> list[tuple[CheckResult, list[int]]]:
+    """One GX validation of the suite on its new records: GX copies the narrow batch (record key
+    and check columns) once into a temporary table and runs every expectation on it."""
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
-    context.enable_analytics(False)
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
+    asset = source.add_query_asset(suite.name, query=_batch_query(suite, run_ids, suite.batch_columns()))
+    batch = asset.add_batch_definition_whole_table("new").get_batch()
+    expectations = []
+    for rule in suite.rules:
+        exp = rule.expectation.copy()
+        exp.meta = {**(exp.meta or {}), "rule": rule.name}
+        expectations.append(exp)
+    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS,
+                     "unexpected_index_column_names": ["record_key"]}
+    results = batch.validate(gx.ExpectationSuite(name=suite.name, expectations=expectations),
+                             result_format=result_format).results
+    by_rule = {(r.expectation_config.meta or {}).get("rule"): r for r in results}
+    out = []
+    for rule in suite.rules:
+        result = by_rule.get(rule.name)
+        if result is None:  # pragma: no cover - GX returned fewer results than expectations
+            out.append((CheckResult(
+                suite=suite.name, check=rule.name, expectation=rule.expectation.expectation_type,
+                column=rule.column, why=rule.why, outcome=rule.outcome, severity="error",
+                success=False, element_count=rows, unexpected_count=0, unexpected_percent=0.0,
+                error="Great Expectations returned no result for this check",
+            ), []))
+        else:
+            out.append(_check(suite, rule, result, rows))
+    return out
 
 
-def _run_suite(context, suite: Suite, frame) -> list[CheckResult]:
-    import great_expectations as gx
-
-    source = context.data_sources.add_or_update_pandas(f"new_{suite.name}")
-    asset = source.add_dataframe_asset(suite.name)
-    batch = asset.add_batch_definition_whole_dataframe("new").get_batch(
-        batch_parameters={"dataframe": frame}
+def _attach_samples(con, suite: Suite, run_ids: list[str], checks: list[tuple[CheckResult, list[int]]]) -> None:
+    """Look the sample failing rows up by record key, with the columns each check shows."""
+    rules = {r.name: r for r in suite.rules}
+    keys_of: dict[str, list[int]] = {}
+    for check, keys in checks:
+        rule = rules[check.check]
+        if check.unexpected_count and rule.is_sql:
+            query = rule.expectation.unexpected_rows_query.format(batch=f"({_batch_query(suite, run_ids)})")
+            keys = [r[0] for r in con.execute(f"{query} limit {SAMPLE_ROWS}").fetchall()]
+        if check.unexpected_count and keys:
+            keys_of[check.check] = keys
+    if not keys_of:
+        return
+    columns: list[str] = ["record_key"]
+    for name in keys_of:
+        columns.extend(c for c in suite.sample_columns(rules[name]) if c not in columns)
+    cur = con.execute(
+        f"{_batch_query(suite, run_ids, columns)} and record_key in (select unnest(?::ubigint[]))",
+        [sorted({k for keys in keys_of.values() for k in keys})],
     )
-    gx_suite = context.suites.add_or_update(
-        gx.ExpectationSuite(name=suite.name, expectations=[e.copy() for e in suite.expectations])
-    )
-    result = batch.validate(
-        gx_suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
-    )
-    checks = []
-    for r in result.results:
-        cfg = r.expectation_config
-        kwargs = cfg.kwargs
-        stats = r.result or {}
-        checks.append(
-            CheckResult(
-                suite=suite.name,
-                expectation=cfg.type,
-                column=kwargs.get("column") or f"{kwargs.get('column_A')} >= {kwargs.get('column_B')}",
-                severity=(cfg.meta or {}).get("severity", "error"),
-                why=(cfg.meta or {}).get("why", ""),
-                success=bool(r.success),
-                element_count=int(stats.get("element_count") or 0),
-                unexpected_count=int(stats.get("unexpected_count") or 0),
-                unexpected_percent=float(stats.get("unexpected_percent") or 0.0),
-                sample=[str(v) for v in stats.get("partial_unexpected_list") or []],
-            )
-        )
-    return checks
+    found = {r[0]: dict(zip(columns, r, strict=True)) for r in cur.fetchall()}
+    for check, _ in checks:
+        wanted = suite.sample_columns(rules[check.check])
+        check.sample_rows = [
+            {c: _plain(found[k][c]) for c in wanted} for k in keys_of.get(check.check, []) if k in found
+        ]
 
 
 def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcome:
     """Validate every run not yet validated; remember them only if no error-level check failed."""
+    started = time.monotonic()
     done = validated_runs(settings)
-    con = duckdb.connect(str(settings.warehouse))
+    suites = [make() for make in SUITES]
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
-        run_ids = [
-            r[0]
-            for r in con.execute(
-                "select distinct extract_run_id from base_groundtruth__worker_activity "
-                "where extract_run_id not in (select unnest(?::varchar[])) order by 1",
-                [done],
-            ).fetchall()
-        ]
-        frames = {s().name: con.execute(_QUERIES[s().name], [done]).df() for s in SUITES}
+        # One pass over the per-run reconciliation: which runs are new, and what they landed.
+        cur = con.execute(
+            f"select * from {RECONCILIATION} where extract_run_id not in (select unnest(?::varchar[])) "
+            "order by extract_run_id, resource",
+            [done],
+        )
+        names = [d[0] for d in cur.description]
+        reconciliation = [{k: _plain(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
+        run_ids = sorted({r["extract_run_id"] for r in reconciliation})
+        rows = {
+            s.name: con.execute(
+                f"select count(*) from {s.relation} where is_checked and extract_run_id in "
+                "(select unnest(?::varchar[]))",
+                [run_ids],
+            ).fetchone()[0]
+            for s in suites
+        }
     finally:
         con.close()
-    outcome = ValidationOutcome(run_ids, [], {k: len(v) for k, v in frames.items()})
-    if any(len(f) for f in frames.values()):
-        context = _context()
-        for make_suite in SUITES:
-            suite = make_suite()
-            if len(frames[suite.name]):
-                outcome.checks.extend(_run_suite(context, suite, frames[suite.name]))
+    outcome = ValidationOutcome(run_ids, [], rows, reconciliation)
+    if any(rows.values()):
+        try:
+            ran: list[tuple[Suite, list[tuple[CheckResult, list[int]]]]] = []
+            ctx = runtime.context()
+            with runtime.warehouse_source(ctx, settings.warehouse) as source:
+                for suite in suites:
+                    if rows[suite.name]:
+                        ran.append((suite, _run_suite(source, suite, run_ids, rows[suite.name])))
+            con = duckdb.connect(str(settings.warehouse), read_only=True)
+            try:
+                for suite, checks in ran:
+                    _attach_samples(con, suite, run_ids, checks)
+                    outcome.checks.extend(check for check, _ in checks)
+            finally:
+                con.close()
+        except runtime.GxRuntimeError as error:  # no check can run: that is an error, not a pass
+            outcome.checks.append(CheckResult(
+                suite="great_expectations", check="runtime", expectation="-", column="-",
+                severity="error", why="Great Expectations must run on the warehouse.", success=False,
+                element_count=0, unexpected_count=0, unexpected_percent=0.0, error=str(error),
+            ))
+    outcome.seconds = time.monotonic() - started
+    outcome.generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     write_json_atomic(settings.reports_dir / "validation.json", outcome.to_json())
+    from expectations.report import write_report
+
+    outcome.report = str(write_report(report_path(settings), outcome, suites))
     if record and not outcome.errors:
         write_json_atomic(_state_path(settings), sorted(set(done) | set(run_ids)))
     return outcome
 
 
-def describe_failures(outcome: ValidationOutcome) -> str:
-    """A readable list of failed checks with sample values."""
+def _row_text(row: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in row.items() if v is not None)
+
+
+def describe_failures(outcome: ValidationOutcome, *, rows: int = 3) -> str:
+    """A readable list of failed checks, each with a few sample failing rows."""
     lines = []
     for label, items in (("ERROR", outcome.errors), ("WARNING", outcome.warnings)):
         for c in items:
+            if c.error:
+                lines.append(f"  {label} {c.label}: the check could not run: {c.error}")
+                continue
             lines.append(
-                f"  {label} {c.suite}.{c.column}: {c.expectation} - {c.unexpected_count:,} of "
-                f"{c.element_count:,} rows ({c.unexpected_percent:.2f}%) unexpected. {c.why}"
+                f"  {label} {c.label}: {c.expectation} - {c.unexpected_count:,} of "
+                f"{c.applicable_count:,} rows ({c.unexpected_percent:.2f}%) unexpected. {c.why} "
+                f"Failing records: {c.outcome}."
             )
-            if c.sample:
+            lines.extend(f"      row: {_row_text(r)}" for r in c.sample_rows[:rows])
+            if not c.sample_rows and c.sample:
                 lines.append(f"      sample: {', '.join(c.sample[:5])}")
     return "\n".join(lines)

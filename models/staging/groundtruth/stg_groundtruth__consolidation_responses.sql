@@ -16,7 +16,9 @@ renamed as (
         ) as consolidated_at,
         {{ json_text('element', '$.datasetObjectId') }} as dataset_object_id,
         element,
-        _gtwh_source as source_file
+        _gtwh_source as source_file,
+        _gtwh_record_index as source_record_index,
+        _gtwh_run_id as extract_run_id
     from source
 )
 

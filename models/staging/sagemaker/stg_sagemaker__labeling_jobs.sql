@@ -1,63 +1,53 @@
-{#- The newest description of each labeling job, typed. -#}
-with source as (
-    select * from {{ source('sagemaker', 'labeling_jobs') }}
+{#-
+    The newest description of each labeling job that could be typed. Versions that cannot be
+    typed (a REQUIRED field missing, a number that is not an integer, a time that does not parse)
+    are in quarantine instead (base_sagemaker__labeling_jobs); the job keeps its newest good one.
+-#}
+with base as (
+    select * from {{ ref('base_sagemaker__labeling_jobs') }}
 ),
 
 latest as (
     select *
-    from source
+    from base
+    where quarantine_reason is null
     qualify row_number() over (
-            partition by lower(labeling_job_name)
-            order by _gtwh_extracted_at desc, _gtwh_source desc
+            partition by labeling_job_name
+            order by extracted_at desc, source_file desc
         ) = 1
 ),
 
 renamed as (
     select
-        lower(labeling_job_name) as labeling_job_name,
-        {{ json_text('response', '$.LabelingJobArn') }} as labeling_job_arn,
-        {{ json_text('response', '$.LabelingJobStatus') }} as status,
-        {{ parse_api_time(json_text('response', '$.CreationTime')) }} as created_at,
-        {{ parse_api_time(json_text('response', '$.LastModifiedTime')) }} as last_modified_at,
-        {{ json_text('response', '$.JobReferenceCode') }} as job_reference_code,
-        {{ json_text('response', '$.LabelAttributeName') }} as label_attribute_name,
-        {{ json_text('response', '$.InputConfig.DataSource.S3DataSource.ManifestS3Uri') }}
-            as input_manifest_s3_uri,
-        {{ json_text('response', '$.OutputConfig.S3OutputPath') }} as output_s3_path,
-        {{ json_text('response', '$.LabelingJobOutput.OutputDatasetS3Uri') }}
-            as output_manifest_s3_uri,
-        {{ json_text('response', '$.HumanTaskConfig.WorkteamArn') }} as workteam_arn,
-        lower(regexp_extract(
-            {{ json_text('response', '$.HumanTaskConfig.WorkteamArn') }}, 'workteam/[^/]+/(.+)$', 1
-        )) as workteam_name,
-        {{ json_text('response', '$.HumanTaskConfig.PreHumanTaskLambdaArn') }}
-            as pre_human_task_lambda_arn,
-        {{ json_text('response', '$.HumanTaskConfig.TaskTitle') }} as task_title,
-        cast({{ json_text('response', '$.HumanTaskConfig.NumberOfHumanWorkersPerDataObject') }} as integer)
-            as workers_per_object,
-        cast({{ json_text('response', '$.HumanTaskConfig.TaskTimeLimitInSeconds') }} as integer)
-            as task_time_limit_seconds,
-        cast({{ json_text('response', '$.HumanTaskConfig.MaxConcurrentTaskCount') }} as integer)
-            as max_concurrent_task_count,
-        coalesce(cast({{ json_text('response', '$.HumanTaskConfig.PublicWorkforceTaskPrice.AmountInUsd.Dollars') }} as decimal(12, 4)), 0)
-        + coalesce(cast({{ json_text('response', '$.HumanTaskConfig.PublicWorkforceTaskPrice.AmountInUsd.Cents') }} as decimal(12, 4)), 0) / 100
-        + coalesce(cast({{ json_text('response', '$.HumanTaskConfig.PublicWorkforceTaskPrice.AmountInUsd.TenthFractionsOfACent') }} as decimal(12, 4)), 0) / 1000
-            as public_task_price_usd,
-        {{ json_text('response', '$.LabelingJobAlgorithmsConfig.LabelingJobAlgorithmSpecificationArn') }}
-            as algorithm_specification_arn,
-        {{ json_text('response', '$.LabelingJobAlgorithmsConfig.InitialActiveLearningModelArn') }}
-            as initial_active_learning_model_arn,
-        {{ json_text('response', '$.LabelingJobOutput.FinalActiveLearningModelArn') }}
-            as final_active_learning_model_arn,
-        {{ json_text('response', '$.FailureReason') }} as failure_reason,
-        cast({{ json_text('response', '$.LabelCounters.TotalLabeled') }} as bigint) as total_labeled,
-        cast({{ json_text('response', '$.LabelCounters.HumanLabeled') }} as bigint) as human_labeled,
-        cast({{ json_text('response', '$.LabelCounters.MachineLabeled') }} as bigint) as machine_labeled,
-        cast({{ json_text('response', '$.LabelCounters.FailedNonRetryableError') }} as bigint)
-            as failed_non_retryable,
-        cast({{ json_text('response', '$.LabelCounters.Unlabeled') }} as bigint) as unlabeled,
-        _gtwh_extracted_at as extracted_at,
-        _gtwh_source as source_file
+        labeling_job_name,
+        labeling_job_arn,
+        status,
+        created_at,
+        last_modified_at,
+        job_reference_code,
+        label_attribute_name,
+        input_manifest_s3_uri,
+        output_s3_path,
+        output_manifest_s3_uri,
+        workteam_arn,
+        workteam_name,
+        pre_human_task_lambda_arn,
+        task_title,
+        workers_per_object,
+        task_time_limit_seconds,
+        max_concurrent_task_count,
+        public_task_price_usd,
+        algorithm_specification_arn,
+        initial_active_learning_model_arn,
+        final_active_learning_model_arn,
+        failure_reason,
+        total_labeled,
+        human_labeled,
+        machine_labeled,
+        failed_non_retryable,
+        unlabeled,
+        extracted_at,
+        source_file
     from latest
 ),
 

@@ -88,6 +88,7 @@ reasoned as (
                 or task_submitted_time is null
                 or task_returned_time is null
                 then 'missing_field'
+            when coalesce(workteam_name, '') = '' or coalesce(labeling_job_name, '') = '' then 'malformed_arn'
             when event_type not in ('TasksSubmitted', 'TasksReturned', 'TasksDeclined')
                 then 'unknown_event_type'
             when

@@ -1,0 +1,74 @@
+{#-
+    Helpers for quarantine routing and the data-quality check views, dispatched per adapter like
+    macros/parsing.sql. "Typed" means: the value has the JSON type the AWS API documents.
+-#}
+
+{#- True when the string is a JSON object; false for anything else (arrays, scalars, broken JSON, NULL). -#}
+{% macro json_is_object(expr) -%}
+    {{ return(adapter.dispatch('json_is_object')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_is_object(expr) -%}
+    coalesce(try(json_type({{ expr }})) = 'OBJECT', false)
+{%- endmacro %}
+
+{% macro spark__json_is_object(expr) -%}
+    coalesce(substr(ltrim({{ expr }}), 1, 1) = '{' and get_json_object({{ expr }}, '$') is not null, false)
+{%- endmacro %}
+
+{#- The JSON type at a path of a valid JSON document: BIGINT/UBIGINT, DOUBLE, VARCHAR, BOOLEAN,
+    OBJECT, ARRAY, NULL (an explicit null) or SQL NULL (no such key). -#}
+{% macro json_type_at(expr, path) -%}
+    {{ return(adapter.dispatch('json_type_at')(expr, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_type_at(expr, path) -%}
+    json_type({{ expr }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro spark__json_type_at(expr, path) -%}
+    case
+        when get_json_object({{ expr }}, '{{ path }}') is null then null
+        when get_json_object({{ expr }}, '{{ path }}') rlike '^-?[0-9]+$' then 'BIGINT'
+        else 'VARCHAR'
+    end
+{%- endmacro %}
+
+{#- The integer at a path, or NULL when absent or not a JSON integer ("12", 1.5 and "" are not). -#}
+{% macro json_integer(expr, path) -%}
+    case
+        when {{ json_type_at(expr, path) }} in ('BIGINT', 'UBIGINT')
+            then cast({{ json_text(expr, path) }} as bigint)
+    end
+{%- endmacro %}
+
+{#- True when the path holds a value (not absent, not null) that is not a JSON integer. -#}
+{% macro json_not_integer(expr, path) -%}
+    coalesce({{ json_type_at(expr, path) }} not in ('BIGINT', 'UBIGINT', 'NULL'), false)
+{%- endmacro %}
+
+{#- Full-string regular-expression match. -#}
+{% macro matches_regex(expr, pattern) -%}
+    {{ return(adapter.dispatch('matches_regex')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__matches_regex(expr, pattern) -%}
+    regexp_full_match({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__matches_regex(expr, pattern) -%}
+    ({{ expr }} rlike '^(?:{{ pattern }})$')
+{%- endmacro %}
+
+{#- Seconds between two timestamps, fractional (b - a). -#}
+{% macro elapsed_seconds(a, b) -%}
+    {{ return(adapter.dispatch('elapsed_seconds')(a, b)) }}
+{%- endmacro %}
+
+{% macro duckdb__elapsed_seconds(a, b) -%}
+    (epoch({{ b }}) - epoch({{ a }}))
+{%- endmacro %}
+
+{% macro spark__elapsed_seconds(a, b) -%}
+    (unix_micros({{ b }}) - unix_micros({{ a }})) / 1e6
+{%- endmacro %}

@@ -1,0 +1,78 @@
+{#-
+    Every landed line of active-learning output, typed, with the reason it cannot be staged (if
+    any): the key has no numeric iteration (activelearning/<N>/), or the text after the object id
+    is not a JSON object. stg_groundtruth__auto_annotations keeps the rows without a reason.
+-#}
+with source as (
+    select * from {{ source('groundtruth', 'auto_annotations') }}
+),
+
+split as (
+    select
+        *,
+        strpos(trim(line), ' ') as sp
+    from source
+),
+
+renamed as (
+    select
+        bucket,
+        key,
+        lower(regexp_extract(key, '([^/]+)/activelearning/', 1)) as labeling_job_name,
+        try_cast(nullif(regexp_extract(key, '/activelearning/([0-9]+)/', 1), '') as integer) as iteration,
+        case when sp > 0 then trim(line)[:sp - 1] else trim(line) end as dataset_object_id,
+        case when sp > 0 then trim(line)[sp + 1:] end as annotation,
+        _gtwh_source as source_file,
+        _gtwh_record_index as source_record_index,
+        _gtwh_run_id as extract_run_id,
+        _gtwh_extracted_at as extracted_at,
+        line
+    from split
+),
+
+checked as (
+    select
+        *,
+        case when {{ json_is_object('annotation') }} then annotation end as doc
+    from renamed
+),
+
+extracted as (
+    select
+        *,
+        json_extract(doc, '$."' || list_filter(json_keys(doc), k -> k like '%-metadata')[1] || '"') as meta
+    from checked
+),
+
+typed as (
+    select
+        bucket,
+        key,
+        labeling_job_name,
+        iteration,
+        dataset_object_id,
+        annotation,
+        try_strptime(
+            json_extract_string(meta, '$."creation-date"'), ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S']
+        ) as labeled_at,
+        source_file,
+        json_extract_string(meta, '$."human-annotated"') as human_annotated,
+        source_record_index,
+        extract_run_id,
+        extracted_at,
+        case
+            when iteration is null then 'unparsable_iteration'
+            when doc is null then 'malformed_json'
+        end as quarantine_reason,
+        line
+    from extracted
+),
+
+final as (
+    select
+        * exclude (line),
+        case when quarantine_reason is not null then line end as raw_line
+    from typed
+)
+
+select * from final
