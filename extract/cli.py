@@ -96,6 +96,17 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0 if outcome.success else 1
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from extract.bench import run_bench
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else settings.data_dir / "bench"
+    report = Path(args.report) if args.report else settings.project_dir / "BENCHMARKS.md"
+    result = run_bench(args.events, out, keep=args.keep, seed=args.seed, report=report,
+                       labeling_output=args.labeling_output, peer_events=args.peer_events)
+    return 0 if result.ok else 1
+
+
 def _add_aws_flags(p: argparse.ArgumentParser) -> None:
     aws = p.add_argument_group("--source aws (credentials: the standard AWS chain; docs/aws.md)")
     aws.add_argument("--region", help="AWS region (default: the AWS profile's or AWS_REGION)")
@@ -136,6 +147,17 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_validate
     )
     sub.add_parser("docs", help="build static dbt docs").set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("bench", help="benchmark the pipeline on N simulated events (BENCHMARKS.md)")
+    p.add_argument("--events", type=int, default=1_000_000)
+    p.add_argument("--out", help="work folder (default: <data>/bench); the simulation is reused")
+    p.add_argument("--keep", action="store_true", help="keep the mirror, lakes and warehouses")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--report", help="Markdown file to update (default: BENCHMARKS.md)")
+    p.add_argument("--labeling-output", choices=["all", "scenario"], default="all",
+                   help="S3 labeling output of every job (default) or the scenario jobs only")
+    p.add_argument("--peer-events", type=int, default=1_000_000)
+    p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
     return args.func(args)

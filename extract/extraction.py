@@ -31,9 +31,14 @@ class ExtractionReport:
         return [item for r in self.results for item in r.rejected]
 
 
-def connect_scratch(*, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for landing data: bounded memory, order not preserved."""
-    con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+def connect_scratch(*, memory_limit: str = "1GB",
+                    temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for landing data: bounded memory (spilling to ``temp_directory``),
+    order not preserved."""
+    config = {"memory_limit": memory_limit, "preserve_insertion_order": False}
+    if temp_directory is not None:
+        config["temp_directory"] = str(temp_directory)
+    con = duckdb.connect(config=config)
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -42,7 +47,7 @@ def land(settings: Settings, readers: list[Reader], *, source: str, absent: list
     """Run every reader into the lake under one run id."""
     lake = Lake(settings.lake_dir)
     run = Run.start()
-    con = connect_scratch()
+    con = connect_scratch(temp_directory=settings.data_dir / "tmp")
     try:
         orphans = lake.prepare(con)
         report = ExtractionReport(run.run_id, source, absent=absent, orphans_removed=len(orphans))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -11,10 +12,16 @@ import duckdb
 
 from extract.extraction import ExtractionReport, extract_mirror
 from extract.faults import maybe_crash
+from extract.lake import write_json_atomic
 from extract.settings import Settings
 from extract.transform import DbtOutcome, dbt
 
 STAGING = ["path:models/staging", "path:models/quality"]
+# What a dbt build reads besides the lake (see project_fingerprint).
+PROJECT_INPUTS = (
+    "models", "macros", "seeds", "snapshots", "tests/dbt", "dbt_project.yml", "profiles.yml",
+    "packages.yml",
+)
 
 
 class PipelineError(RuntimeError):
@@ -60,31 +67,156 @@ def extract_source(settings: Settings, source: str) -> ExtractionReport:
     )
 
 
-def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
-    from expectations.validation import describe_failures, validate_new
+def _dbt_versions() -> str:
+    from importlib.metadata import version
 
-    out = out or sys.stdout
+    return ",".join(f"{p}={version(p)}" for p in ("dbt-core", "dbt-duckdb", "duckdb"))
+
+
+def project_fingerprint(settings: Settings) -> str:
+    """Everything dbt builds from besides the lake: the project's files, the profile's
+    environment and the versions of dbt and DuckDB."""
+    root = settings.project_dir
+    digest = hashlib.sha256(_dbt_versions().encode())
+    digest.update(json.dumps(sorted(settings.env().items())).encode())
+    for folder in PROJECT_INPUTS:
+        path = root / folder
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if f.exists() and "__pycache__" not in f.parts:
+                digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
+def lake_fingerprint(settings: Settings) -> str:
+    """What the lake holds: the ledgers name every committed file and every consumed source."""
+    digest = hashlib.sha256()
+    state = settings.lake_dir / "_state"
+    for f in sorted(state.glob("*.json")) if state.is_dir() else []:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_state_path(settings: Settings) -> Path:
+    return settings.data_dir / "state" / "built.json"
+
+
+def _warehouse_stamp(settings: Settings) -> list[int] | None:
+    try:
+        st = settings.warehouse.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def up_to_date(settings: Settings) -> bool:
+    """True when the warehouse was last built, validated and tested successfully from exactly
+    this lake with exactly this project, and nothing has written to it since: building again
+    would reproduce it, so the dbt builds and the validation can be skipped."""
+    path = _build_state_path(settings)
+    if not path.exists():
+        return False
+    state = json.loads(path.read_text())
+    return (
+        state.get("lake") == lake_fingerprint(settings)
+        and state.get("project") == project_fingerprint(settings)
+        and state.get("warehouse") == _warehouse_stamp(settings)
+    )
+
+
+def record_built(settings: Settings) -> None:
+    """Remember the lake and project the warehouse now reflects (after a successful build)."""
+    write_json_atomic(
+        _build_state_path(settings),
+        {
+            "lake": lake_fingerprint(settings),
+            "project": project_fingerprint(settings),
+            "warehouse": _warehouse_stamp(settings),
+        },
+    )
+
+
+def forget_built(settings: Settings) -> None:
+    _build_state_path(settings).unlink(missing_ok=True)
+
+
+# The stages of `gtwh etl`, callable one by one (the benchmark runs each in its own process).
+
+
+def stage_extract(settings: Settings, source: str) -> ExtractionReport:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"[1/4] extract from {source}", file=out)
-    extraction = extract_source(settings, source)
-    maybe_crash("after_extract")
-    print("[2/4] dbt build: staging and quarantine", file=out)
+    return extract_source(settings, source)
+
+
+def stage_staging(settings: Settings) -> DbtOutcome | None:
+    """dbt build of staging and quarantine; None when the warehouse is already up to date."""
+    if up_to_date(settings):
+        return None
+    forget_built(settings)  # from here on the warehouse no longer matches the recorded lake
     # "cautious": only tests whose every parent is staging; mart tests wait for the marts.
     staging = dbt(settings, "build", "--select", *STAGING, "--indirect-selection", "cautious")
     if not staging.success:
         raise PipelineError("dbt staging failed:\n  " + "\n  ".join(staging.failures))
-    maybe_crash("after_staging")
-    print("[3/4] Great Expectations on new data", file=out)
+    return staging
+
+
+@dataclass
+class NothingToValidate:
+    """What :func:`stage_validate` returns when the warehouse is up to date: every run in the
+    lake passed validation before the warehouse was built (Great Expectations is not loaded)."""
+
+    run_ids: tuple = ()
+    checks: tuple = ()
+    errors: tuple = ()
+    warnings: tuple = ()
+    passed: int = 0
+
+    @property
+    def rows_validated(self) -> dict[str, int]:
+        return {}
+
+
+def stage_validate(settings: Settings):
+    if up_to_date(settings):
+        return NothingToValidate()
+    from expectations.validation import describe_failures, validate_new
+
     validation = validate_new(settings)
     if validation.errors:
         raise PipelineError(
             "validation failed; the new data was not published to the marts "
-            f"(report: {settings.reports_dir / 'validation.json'}):\n"
+            f"(report: {settings.reports_dir / 'data-quality.html'}):\n"
             + describe_failures(validation)
         )
-    maybe_crash("after_validation")
-    print("[4/4] dbt build: marts", file=out)
+    return validation
+
+
+def stage_marts(settings: Settings) -> DbtOutcome | None:
+    if up_to_date(settings):
+        return None
     marts = dbt(settings, "build", "--exclude", *STAGING)
+    if marts.success:
+        record_built(settings)
+    return marts
+
+
+def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
+    out = out or sys.stdout
+    print(f"[1/4] extract from {source}", file=out)
+    extraction = stage_extract(settings, source)
+    maybe_crash("after_extract")
+    fresh = up_to_date(settings)
+    if fresh:
+        print("      nothing new landed and the dbt project is unchanged: the warehouse is "
+              "up to date", file=out)
+    print("[2/4] dbt build: staging and quarantine" + (" (skipped)" if fresh else ""), file=out)
+    staging = stage_staging(settings) or DbtOutcome(success=True)
+    maybe_crash("after_staging")
+    print("[3/4] Great Expectations on new data" + (" (skipped)" if fresh else ""), file=out)
+    validation = stage_validate(settings)
+    maybe_crash("after_validation")
+    print("[4/4] dbt build: marts" + (" (skipped)" if fresh else ""), file=out)
+    marts = stage_marts(settings) or DbtOutcome(success=True)
     result = EtlResult(extraction, staging, validation, marts)
     print(summary(settings, result), file=out)
     if not marts.success:
@@ -132,11 +264,15 @@ def summary(settings: Settings, result: EtlResult) -> str:
     lines.append(
         f"  Great Expectations: {v.passed} checks passed, {len(v.warnings)} warnings, "
         f"{len(v.errors)} errors on {sum(v.rows_validated.values()):,} new rows"
+        f" in {getattr(v, 'seconds', 0.0):.1f} s"
     )
     if v.warnings:
         from expectations.validation import describe_failures
 
         lines.append(describe_failures(v))
+    report = settings.reports_dir / "data-quality.html"
+    if report.exists():
+        lines.append(f"  data-quality report (checks, counts, sample rows; opens offline): {report}")
     lines.append(f"  reports: {settings.reports_dir}")
     lines.append(f"  warehouse: {settings.warehouse}")
     lines.append("  try: make sql, then")

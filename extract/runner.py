@@ -60,6 +60,10 @@ class Run:
 
 
 class Reader(Protocol):
+    """A reader may also define ``query(con, files, run) -> str`` (used instead of ``rows``
+    when it needs to look at the files with DuckDB first) and ``max_files`` / ``max_bytes``
+    (its batch size)."""
+
     resource: str
     label: str  # what the reader reads, for messages ("FilterLogEvents pages")
 
@@ -145,6 +149,8 @@ def run_reader(
     result.units_new = len(todo)
     started = time.monotonic()
     done = 0
+    max_files = getattr(reader, "max_files", max_files)
+    max_bytes = getattr(reader, "max_bytes", max_bytes)
     for batch in _batches(todo, max_files, max_bytes):
         try:
             result.rows += _commit(lake, con, reader, batch, run)
@@ -168,7 +174,8 @@ def run_reader(
 
 
 def _commit(lake: Lake, con, reader: Reader, batch: list[SourceFile], run: Run) -> int:
-    rows = reader.rows(batch, run)
+    query = getattr(reader, "query", None)
+    rows = query(con, batch, run) if query is not None else reader.rows(batch, run)
     sources = {f.key: f.fingerprint for f in batch}
     if isinstance(rows, pa.Table):
         return lake.commit_arrow(con, reader.resource, rows, sources=sources, run_id=run.run_id)

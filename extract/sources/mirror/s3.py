@@ -24,25 +24,34 @@ class _S3Reader:
     def discover(self) -> list[SourceFile]:
         return [f for f in find(self.mirror, self.root, "*") if self.key_pattern.search(f.key)]
 
+    def _files(self, files: list[SourceFile]) -> str:
+        """A CTE body with each file's bucket, key and source key, worked out once per file
+        (not once per row); the rows join it on ``filename``."""
+        root, mirror = str(self.root) + "/", str(self.mirror) + "/"
+        return f"""
+            SELECT filename,
+                   split_part(replace(filename, {sql_str(root)}, ''), '/', 1) AS bucket,
+                   regexp_replace(replace(filename, {sql_str(root)}, ''), '^[^/]+/', '') AS key,
+                   replace(filename, {sql_str(mirror)}, '') AS _gtwh_source
+            FROM (SELECT unnest({sql_list([f.path for f in files])}) AS filename)
+        """
+
     def _location(self) -> str:
-        prefix = str(self.root) + "/"
-        return (
-            f"split_part(replace(filename, {sql_str(prefix)}, ''), '/', 1) AS bucket, "
-            f"regexp_replace(replace(filename, {sql_str(prefix)}, ''), '^[^/]+/', '') AS key, "
-        )
+        return "files.bucket, files.key, "
 
     def _lineage(self, run: Run) -> str:
-        prefix = str(self.mirror) + "/"
-        return f"{run.lineage_sql()}, replace(filename, {sql_str(prefix)}, '') AS _gtwh_source"
+        return f"{run.lineage_sql()}, files._gtwh_source"
 
 
 class _LinesReader(_S3Reader):
     def rows(self, files: list[SourceFile], run: Run) -> str:
         return f"""
+        WITH files AS ({self._files(files)})
         SELECT {self._location()} line, {self._lineage(run)}, NULL AS _gtwh_record_index
         FROM read_csv({sql_list([f.path for f in files])}, columns={{'line': 'VARCHAR'}},
                       header=false, delim='\x01', quote='', escape='', filename=true,
                       auto_detect=false)
+        JOIN files USING (filename)
         WHERE line IS NOT NULL AND trim(line) <> ''
         """
 
@@ -64,13 +73,18 @@ class ConsolidationResponseReader(_S3Reader):
     label = "S3 consolidation responses"
     key_pattern = re.compile(r"/consolidation-response/iteration-\d+/[^/]+\.json$")
 
+    # Many small files (one per labeling batch): large batches keep the ledger writes few.
+    max_files = 4096
+
     def rows(self, files: list[SourceFile], run: Run) -> str:
         return f"""
+        WITH files AS ({self._files(files)})
         SELECT {self._location()} json AS element, {self._lineage(run)},
                NULL AS _gtwh_record_index
         FROM read_json_objects({sql_list([f.path for f in files])}, format='array',
                                filename=true,
                                maximum_object_size={json_buffer_size(files)})
+        JOIN files USING (filename)
         """
 
 

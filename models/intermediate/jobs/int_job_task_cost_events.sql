@@ -23,16 +23,40 @@ job_tasks as (
     inner join jobs as j on w.labeling_job_name = j.labeling_job_name
 ),
 
+{# The first iteration that ended at or after a task closed is the first iteration by which
+    the job's running latest end reached that time: one ASOF lookup per task instead of joining
+    every task with all of its job's later iterations. #}
+reach as (
+    select
+        labeling_job_name,
+        iteration,
+        max(ended_at) over (
+            partition by labeling_job_name
+            order by iteration
+            rows between unbounded preceding and current row
+        ) as reached_at
+    from iterations
+),
+
+first_reach as (
+    select
+        labeling_job_name,
+        reached_at,
+        min(iteration) as iteration
+    from reach
+    where reached_at is not null
+    group by labeling_job_name, reached_at
+),
+
 covering_iterations as (
     select
         t.task_outcome_id,
-        min(i.iteration) as iteration
+        f.iteration
     from job_tasks as t
-    left join iterations as i
+    asof left join first_reach as f
         on
-            t.labeling_job_name = i.labeling_job_name
-            and t.closed_at <= i.ended_at
-    group by t.task_outcome_id
+            t.labeling_job_name = f.labeling_job_name
+            and t.closed_at <= f.reached_at
 ),
 
 last_iterations as (

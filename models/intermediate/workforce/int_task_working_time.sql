@@ -12,7 +12,22 @@
     task's start, so an overlapping or nested task has a negative gap: nothing is added, and the
     overlapped time is counted in each task's own handling. A session is a run of tasks joined
     by gaps below the threshold (overlaps included); a NULL or idle gap starts a new one.
+
+    Incremental (macros/incremental.sql): a record that arrives later (new, late or re-delivered)
+    can change only its worker's tasks from its own start onward. So per worker with records
+    extracted since the last build, the tasks from the earliest such start are recounted, carrying
+    in what the earlier tasks hold (their number, latest close, last session), and replaced.
+    extracted_at: the latest extraction among this task's record and the worker's earlier ones,
+    i.e. the last time this row's values could have changed.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='task_outcome_id',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
 with activity as (
     select * from {{ ref('stg_groundtruth__worker_activity') }}
 ),
@@ -31,23 +46,77 @@ tasks as (
         task_accepted_at as accepted_at,
         closed_at,
         coalesce(task_accepted_at, closed_at) as started_at,
-        {{ seconds_between('task_accepted_at', 'closed_at') }} as handling_seconds
+        {{ seconds_between('task_accepted_at', 'closed_at') }} as handling_seconds,
+        extracted_at as record_extracted_at
     from activity
+),
+
+{% if is_incremental() %}
+
+    cutoffs as (
+        select
+            cognito_sub,
+            min(started_at) as cutoff
+        from tasks
+        where record_extracted_at > {{ incremental_watermark() }}
+        group by cognito_sub
+    ),
+
+    carried as (
+        select
+            built.cognito_sub,
+            count(*) as tasks_before,
+            max(built.closed_at) as closed_before,
+            max(built.worker_session_number) as sessions_before,
+            max(built.extracted_at) as extracted_before
+        from {{ this }} as built
+        inner join cutoffs
+            on
+                built.cognito_sub = cutoffs.cognito_sub
+                and built.started_at < cutoffs.cutoff
+        group by built.cognito_sub
+    ),
+
+{% endif %}
+
+recounted as (
+    select
+        tasks.*,
+        {% if is_incremental() %}
+            coalesce(carried.tasks_before, 0) as tasks_before,
+            carried.closed_before,
+            coalesce(carried.sessions_before, 0) as sessions_before,
+            carried.extracted_before
+        {% else %}
+            0 as tasks_before,
+            cast(null as timestamp) as closed_before,
+            0 as sessions_before,
+            cast(null as timestamp) as extracted_before
+        {% endif %}
+    from tasks
+    {% if is_incremental() %}
+        inner join cutoffs
+            on
+                tasks.cognito_sub = cutoffs.cognito_sub
+                and tasks.started_at >= cutoffs.cutoff
+        left join carried on tasks.cognito_sub = carried.cognito_sub
+    {% endif %}
 ),
 
 sequenced as (
     select
         *,
-        row_number() over (
-            partition by cognito_sub
-            order by started_at, closed_at, task_outcome_id
-        ) as worker_task_number,
-        max(closed_at) over (
-            partition by cognito_sub
-            order by started_at, closed_at, task_outcome_id
-            rows between unbounded preceding and 1 preceding
-        ) as previous_closed_at
-    from tasks
+        tasks_before + row_number() over worker_order as worker_task_number,
+        greatest(
+            closed_before,
+            max(closed_at) over (worker_order rows between unbounded preceding and 1 preceding)
+        ) as previous_closed_at,
+        greatest(
+            extracted_before,
+            max(record_extracted_at) over (worker_order rows between unbounded preceding and current row)
+        ) as extracted_at
+    from recounted
+    window worker_order as (partition by cognito_sub order by started_at, closed_at, task_outcome_id)
 ),
 
 gaps as (
@@ -79,7 +148,7 @@ working as (
 sessions as (
     select
         *,
-        count(case when is_session_start then 1 end) over (
+        sessions_before + count(case when is_session_start then 1 end) over (
             partition by cognito_sub
             order by started_at, closed_at, task_outcome_id
             rows between unbounded preceding and current row
@@ -109,7 +178,8 @@ final as (
         working_seconds,
         is_session_start,
         worker_session_number,
-        {{ var('idle_threshold_seconds') }} as idle_threshold_seconds
+        {{ var('idle_threshold_seconds') }} as idle_threshold_seconds,
+        extracted_at
     from sessions
 )
 

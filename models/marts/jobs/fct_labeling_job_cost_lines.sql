@@ -23,36 +23,64 @@ cost_events as (
     select * from task_events
 ),
 
-candidate_prices as (
-    select
-        e.cost_line_id,
-        p.price_id,
-        p.unit_price_usd,
-        row_number() over (
-            partition by e.cost_line_id
-            order by p.workteam_name is null asc, p.effective_from desc, p.price_id asc
-        ) as price_rank
-    from cost_events as e
+{# The price book resolved, per component and team, into consecutive intervals between its
+    effective dates, each with the row that wins in it (a team's own row before an every-team
+    row, then the latest effective_from, then price_id): every item then finds its price with
+    one ASOF lookup, instead of a join and a ranking over all items. #}
+price_keys as (
+    select distinct
+        cost_component,
+        workteam_name
+    from cost_events
+),
+
+price_breaks as (
+    select distinct
+        k.cost_component,
+        k.workteam_name,
+        cast(unnest([p.effective_from, p.effective_to]) as timestamp) as starts_at
+    from price_keys as k
     inner join price_book as p
         on
-            e.cost_component = p.cost_component
-            and (p.workteam_name is null or lower(p.workteam_name) = e.workteam_name)
-            and e.priced_at >= p.effective_from
-            and (p.effective_to is null or e.priced_at < p.effective_to)
+            k.cost_component = p.cost_component
+            and (p.workteam_name is null or lower(p.workteam_name) = k.workteam_name)
+),
+
+price_intervals as (
+    select
+        b.cost_component,
+        b.workteam_name,
+        b.starts_at,
+        p.price_id,
+        p.unit_price_usd
+    from price_breaks as b
+    left join price_book as p
+        on
+            b.cost_component = p.cost_component
+            and (p.workteam_name is null or lower(p.workteam_name) = b.workteam_name)
+            and b.starts_at >= p.effective_from
+            and (p.effective_to is null or b.starts_at < p.effective_to)
+    where b.starts_at is not null
+    qualify
+        row_number() over (
+            partition by b.cost_component, b.workteam_name, b.starts_at
+            order by p.workteam_name is null asc, p.effective_from desc, p.price_id asc
+        ) = 1
 ),
 
 priced as (
     select
         e.*,
-        p.price_id,
-        case when p.price_id is not null then 'price_book' when e.job_unit_price_usd is not null then 'job' end
+        i.price_id,
+        case when i.price_id is not null then 'price_book' when e.job_unit_price_usd is not null then 'job' end
             as price_source,
-        coalesce(p.unit_price_usd, e.job_unit_price_usd) as unit_price_usd
+        coalesce(i.unit_price_usd, e.job_unit_price_usd) as unit_price_usd
     from cost_events as e
-    left join candidate_prices as p
+    asof left join price_intervals as i
         on
-            e.cost_line_id = p.cost_line_id
-            and p.price_rank = 1
+            e.cost_component = i.cost_component
+            and coalesce(e.workteam_name, '') = coalesce(i.workteam_name, '')
+            and e.priced_at >= i.starts_at
 ),
 
 final as (

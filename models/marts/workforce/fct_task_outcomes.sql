@@ -2,9 +2,40 @@
     One row per task outcome (submitted, returned, declined), keyed on the record's content hash,
     with both clocks, the period keys (a task counts in the period of its closing time), the
     worker's task ordinal within the job and the speed flag. Flags never remove a row.
+
+    Incremental (macros/incremental.sql): a row depends on its own clocks and on its job (the
+    job's median, the worker's ordinal within the job), so every job with a task whose clocks
+    changed since the last build is recomputed whole and replaced. extracted_at: the latest
+    change marker among the job's tasks.
 -#}
-with working_time as (
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='labeling_job_name',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
+with all_working_time as (
     select * from {{ ref('int_task_working_time') }}
+),
+
+working_time as (
+    select * from all_working_time
+    {% if is_incremental() %}
+        where labeling_job_name in (
+            select labeling_job_name from all_working_time
+            where extracted_at > {{ incremental_watermark() }}
+        )
+    {% endif %}
+),
+
+job_markers as (
+    select
+        labeling_job_name,
+        max(extracted_at) as job_extracted_at
+    from working_time
+    group by labeling_job_name
 ),
 
 submitted as (
@@ -32,12 +63,14 @@ job_ordinals as (
 
 joined as (
     select
-        working_time.*,
+        working_time.* exclude (extracted_at),
         job_ordinals.job_task_ordinal,
-        job_typical.job_handling_seconds_median
+        job_typical.job_handling_seconds_median,
+        job_markers.job_extracted_at as extracted_at
     from working_time
     left join job_ordinals on working_time.task_outcome_id = job_ordinals.task_outcome_id
     left join job_typical on working_time.labeling_job_name = job_typical.labeling_job_name
+    inner join job_markers on working_time.labeling_job_name = job_markers.labeling_job_name
 ),
 
 final as (
@@ -71,7 +104,8 @@ final as (
             outcome = 'submitted'
             and handling_seconds < {{ var('fast_task_ratio') }} * job_handling_seconds_median,
             false
-        ) as is_fast_task
+        ) as is_fast_task,
+        extracted_at
     from joined
 )
 

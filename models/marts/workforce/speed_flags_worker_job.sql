@@ -3,9 +3,30 @@
     the job's typical time (the job median over all workers). A task is fast below
     var('fast_task_ratio') x the job median; a worker is flagged when their own median is. Flags
     are for review: nothing is removed anywhere.
+
+    Incremental: rows depend only on their job, so jobs changed since the last build
+    (fct_task_outcomes.extracted_at) are recomputed whole and replaced.
 -#}
-with task_outcomes as (
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='labeling_job_name',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
+with all_task_outcomes as (
     select * from {{ ref('fct_task_outcomes') }}
+),
+
+task_outcomes as (
+    select * from all_task_outcomes
+    {% if is_incremental() %}
+        where labeling_job_name in (
+            select labeling_job_name from all_task_outcomes
+            where extracted_at > {{ incremental_watermark() }}
+        )
+    {% endif %}
 ),
 
 submitted as (
@@ -21,7 +42,8 @@ per_worker as (
         count(*) as tasks_submitted,
         count(case when is_fast_task then 1 end) as fast_tasks,
         {{ percentile_cont('handling_seconds', 0.5) }} as handling_seconds_median,
-        max(job_handling_seconds_median) as job_handling_seconds_median
+        max(job_handling_seconds_median) as job_handling_seconds_median,
+        max(extracted_at) as extracted_at
     from submitted
     group by cognito_sub, workteam_name, labeling_job_name
 ),

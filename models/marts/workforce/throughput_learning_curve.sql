@@ -2,9 +2,30 @@
     Ramp-up: per labeling job and the worker's task ordinal within it (their 1st, 2nd, ... submitted
     task on the job, in closing order), the handling-time distribution over the workers who got
     that far, and its ratio to the job's overall median.
+
+    Incremental: rows depend only on their job, so jobs changed since the last build
+    (fct_task_outcomes.extracted_at) are recomputed whole and replaced.
 -#}
-with task_outcomes as (
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='labeling_job_name',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
+with all_task_outcomes as (
     select * from {{ ref('fct_task_outcomes') }}
+),
+
+task_outcomes as (
+    select * from all_task_outcomes
+    {% if is_incremental() %}
+        where labeling_job_name in (
+            select labeling_job_name from all_task_outcomes
+            where extracted_at > {{ incremental_watermark() }}
+        )
+    {% endif %}
 ),
 
 submitted as (
@@ -21,7 +42,8 @@ per_ordinal as (
         sum(handling_seconds) as handling_seconds_sum,
         {{ percentile_cont('handling_seconds', 0.5) }} as handling_seconds_median,
         {{ percentile_cont('handling_seconds', 0.9) }} as handling_seconds_p90,
-        max(job_handling_seconds_median) as job_handling_seconds_median
+        max(job_handling_seconds_median) as job_handling_seconds_median,
+        max(extracted_at) as extracted_at
     from submitted
     group by workteam_name, labeling_job_name, job_task_ordinal
 ),

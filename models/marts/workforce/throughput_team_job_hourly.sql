@@ -2,16 +2,43 @@
     Per workteam, labeling job and UTC hour of the closing time: tasks by outcome, the handling-time
     distribution of submitted tasks, both clocks, the rates, and active workers (closed at least
     one task in the hour) on the job and in the whole team. A task counts in the hour it closed.
+
+    Incremental: a row depends on its job (fast-task flags on the job median) and on its team and
+    period (team_active_workers). So the team-periods in which a job changed since the last build
+    has tasks are recomputed whole, every job in them, and replaced. extracted_at: the latest
+    change marker in the team-period.
 -#}
-with task_outcomes as (
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['workteam_name', 'closed_hour'],
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
+with all_task_outcomes as (
     select * from {{ ref('fct_task_outcomes') }}
+),
+
+task_outcomes as (
+    select * from all_task_outcomes
+    {% if is_incremental() %}
+        where (workteam_name, closed_hour) in (
+            select (workteam_name, closed_hour) from all_task_outcomes
+            where labeling_job_name in (
+                select labeling_job_name from all_task_outcomes
+                where extracted_at > {{ incremental_watermark() }}
+            )
+        )
+    {% endif %}
 ),
 
 team_activity as (
     select
         workteam_name,
         closed_hour,
-        count(distinct cognito_sub) as team_active_workers
+        count(distinct cognito_sub) as team_active_workers,
+        max(extracted_at) as extracted_at
     from task_outcomes
     group by workteam_name, closed_hour
 ),
@@ -32,7 +59,8 @@ final as (
     select
         aggregated.*,
         {{ throughput_ratios() }},
-        team_activity.team_active_workers
+        team_activity.team_active_workers,
+        team_activity.extracted_at
     from aggregated
     inner join team_activity
         on

@@ -1,9 +1,30 @@
 {#-
     Per worker, labeling job and UTC hour of the closing time: tasks by outcome, the handling-time
     distribution of submitted tasks, both clocks and the rates. A task counts in the hour it closed.
+
+    Incremental: every row of a job depends on the job (its fast-task flags on the job median),
+    so jobs changed since the last build (fct_task_outcomes.extracted_at) are recomputed whole.
 -#}
-with task_outcomes as (
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='labeling_job_name',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
+with all_task_outcomes as (
     select * from {{ ref('fct_task_outcomes') }}
+),
+
+task_outcomes as (
+    select * from all_task_outcomes
+    {% if is_incremental() %}
+        where labeling_job_name in (
+            select labeling_job_name from all_task_outcomes
+            where extracted_at > {{ incremental_watermark() }}
+        )
+    {% endif %}
 ),
 
 aggregated as (
@@ -13,7 +34,8 @@ aggregated as (
         labeling_job_name,
         closed_hour,
         closed_date,
-        {{ throughput_aggregates() }}
+        {{ throughput_aggregates() }},
+        max(extracted_at) as extracted_at
     from task_outcomes
     group by cognito_sub, workteam_name, labeling_job_name, closed_hour, closed_date
 ),

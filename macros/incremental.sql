@@ -1,0 +1,102 @@
+{#-
+    Incremental models that stay equal to a rebuild from scratch.
+
+    Each incremental model recomputes only what new data can change and replaces those rows
+    (see the model's header). Two rules keep that exact:
+
+    1. Change markers. Every row of an incremental model carries `extracted_at`: the latest
+       extraction among the records its values depend on. A model reads its own watermark,
+       max(extracted_at), and treats upstream rows with a later `extracted_at` as changed.
+
+    2. Fingerprint. An incremental model is rebuilt in full (not incrementally) whenever
+       anything it is computed from may have changed since it was built: its SQL or an upstream
+       model's or seed's, the project's macros (through GTWH_PROJECT_FINGERPRINT, which `gtwh`
+       sets to a hash of the whole dbt project), or a var. The fingerprint is kept as the
+       table's comment, written by a post-hook after each build.
+-#}
+
+{#- dbt's own rule (the model's full_refresh config, else --full-refresh), plus rule 2 above
+    for incremental models. Overrides dbt's global macro of the same name. -#}
+{% macro should_full_refresh() %}
+    {%- set configured = config.get('full_refresh') -%}
+    {%- if configured is none -%}
+        {%- set configured = flags.FULL_REFRESH -%}
+    {%- endif -%}
+    {%- if not configured and execute and config.get('materialized') == 'incremental' -%}
+        {%- do return(stored_fingerprint() != incremental_fingerprint()) -%}
+    {%- endif -%}
+    {%- do return(configured) -%}
+{% endmacro %}
+
+{#- What this model's rows are computed from: the checksums of the model and of every model and
+    seed upstream of it, the project fingerprint from the environment, and the vars. -#}
+{% macro incremental_fingerprint() %}
+    {%- if not execute -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- set ns = namespace(todo=[model.unique_id], seen=[], parts=[]) -%}
+    {%- for _ in range(100) if ns.todo -%}
+        {%- set next = [] -%}
+        {%- for uid in ns.todo if uid not in ns.seen -%}
+            {%- do ns.seen.append(uid) -%}
+            {%- set node = graph.nodes.get(uid) -%}
+            {%- if node is not none -%}
+                {%- do ns.parts.append(uid ~ '=' ~ node.checksum.checksum) -%}
+                {%- do next.extend(node.depends_on.nodes) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set ns.todo = next -%}
+    {%- endfor -%}
+    {#- the project's vars (add any new var that changes what a model computes) -#}
+    {%- do ns.parts.append('idle_threshold_seconds=' ~ var('idle_threshold_seconds')) -%}
+    {%- do ns.parts.append('fast_task_ratio=' ~ var('fast_task_ratio')) -%}
+    {%- do ns.parts.append('project=' ~ env_var('GTWH_PROJECT_FINGERPRINT', '')) -%}
+    {%- do return(local_md5(ns.parts | sort | join('\n'))) -%}
+{% endmacro %}
+
+{% macro stored_fingerprint() %}
+    {%- set relation = adapter.get_relation(this.database, this.schema, this.identifier) -%}
+    {%- if relation is none -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set found = run_query(
+        "select comment from duckdb_tables() where database_name = '" ~ this.database
+        ~ "' and schema_name = '" ~ this.schema ~ "' and table_name = '" ~ this.identifier ~ "'"
+    ) -%}
+    {%- do return(found.rows[0][0] if found.rows else none) -%}
+{% endmacro %}
+
+{#- Post-hook of every incremental model. -#}
+{% macro record_incremental_fingerprint() %}
+    comment on table {{ this }} is '{{ incremental_fingerprint() }}'
+{% endmacro %}
+
+{#- The watermark: the latest extraction this model has already taken into account. -#}
+{% macro incremental_watermark() -%}
+    (select coalesce(max(extracted_at), timestamp '1900-01-01') from {{ this }})
+{%- endmacro %}
+
+{#-
+    Custom incremental strategy "replace_from": for each value of `partition_key` in the new
+    rows, delete the target's rows of that partition from the smallest `replace_from` value in
+    the new rows onward, then insert the new rows. For tables where new data can also remove
+    rows at the end of a partition (sessions that merge).
+-#}
+{% macro get_incremental_replace_from_sql(arg_dict) %}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set source = arg_dict['temp_relation'] -%}
+    {%- set key = config.require('partition_key') -%}
+    {%- set from_column = config.require('replace_from') -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }} as existing
+    using (
+        select {{ key }}, min({{ from_column }}) as replace_from
+        from {{ source }}
+        group by {{ key }}
+    ) as changed
+    where existing.{{ key }} = changed.{{ key }}
+      and existing.{{ from_column }} >= changed.replace_from;
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ source }}
+{% endmacro %}
