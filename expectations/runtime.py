@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 DIALECT = "duckdb"
+# DuckDB draws a progress bar on long queries; the pipeline's output has its own lines.
+QUIET = "set enable_progress_bar = false"
 
 
 class GxRuntimeError(RuntimeError):
@@ -88,6 +90,9 @@ def warehouse_source(ctx: Any, warehouse: Path, *, name: str = "warehouse") -> I
         create_temp_table=True,
         kwargs={"connect_args": {"read_only": True}},
     )
+    from sqlalchemy import event
+
+    event.listen(source.get_execution_engine().engine, "connect", lambda dbapi, _: dbapi.execute(QUIET))
     try:
         yield source
     finally:

@@ -165,22 +165,26 @@ def _batch_query(suite: Suite, run_ids: list[str], columns: list[str] | None = N
     return f"select {select} from {suite.relation} where is_checked and extract_run_id in ({runs})"
 
 
-def _run_suite(source, suite: Suite, run_ids: list[str], rows: int) -> list[tuple[CheckResult, list[int]]]:
+def _run_suite(ctx, source, suite: Suite, run_ids: list[str], rows: int) -> list[tuple[CheckResult, list[int]]]:
     """One GX validation of the suite on its new records: GX copies the narrow batch (record key
-    and check columns) once into a temporary table and runs every expectation on it."""
+    and check columns) once into a temporary table and runs every expectation on it. (A
+    ValidationDefinition fetches the batch once; ``Batch.validate`` would fetch it twice.)"""
     import great_expectations as gx
 
     asset = source.add_query_asset(suite.name, query=_batch_query(suite, run_ids, suite.batch_columns()))
-    batch = asset.add_batch_definition_whole_table("new").get_batch()
+    batch_definition = asset.add_batch_definition_whole_table("new")
     expectations = []
     for rule in suite.rules:
         exp = rule.expectation.copy()
         exp.meta = {**(exp.meta or {}), "rule": rule.name}
         expectations.append(exp)
+    gx_suite = ctx.suites.add(gx.ExpectationSuite(name=suite.name, expectations=expectations))
+    definition = ctx.validation_definitions.add(
+        gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)
+    )
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS,
                      "unexpected_index_column_names": ["record_key"]}
-    results = batch.validate(gx.ExpectationSuite(name=suite.name, expectations=expectations),
-                             result_format=result_format).results
+    results = definition.run(result_format=result_format).results
     by_rule = {(r.expectation_config.meta or {}).get("rule"): r for r in results}
     out = []
     for rule in suite.rules:
@@ -214,7 +218,7 @@ def _attach_samples(con, suite: Suite, run_ids: list[str], checks: list[tuple[Ch
     for name in keys_of:
         columns.extend(c for c in suite.sample_columns(rules[name]) if c not in columns)
     cur = con.execute(
-        f"{_batch_query(suite, run_ids, columns)} and record_key in (select unnest(?::ubigint[]))",
+        f"{_batch_query(suite, run_ids, columns)} and list_contains(?::ubigint[], record_key)",
         [sorted({k for keys in keys_of.values() for k in keys})],
     )
     found = {r[0]: dict(zip(columns, r, strict=True)) for r in cur.fetchall()}
@@ -231,10 +235,11 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
     done = validated_runs(settings)
     suites = [make() for make in SUITES]
     con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con.execute(runtime.QUIET)
     try:
         # One pass over the per-run reconciliation: which runs are new, and what they landed.
         cur = con.execute(
-            f"select * from {RECONCILIATION} where extract_run_id not in (select unnest(?::varchar[])) "
+            f"select * from {RECONCILIATION} where not list_contains(?::varchar[], extract_run_id) "
             "order by extract_run_id, resource",
             [done],
         )
@@ -243,8 +248,7 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
         run_ids = sorted({r["extract_run_id"] for r in reconciliation})
         rows = {
             s.name: con.execute(
-                f"select count(*) from {s.relation} where is_checked and extract_run_id in "
-                "(select unnest(?::varchar[]))",
+                f"select count(*) from {s.relation} where is_checked and list_contains(?::varchar[], extract_run_id)",
                 [run_ids],
             ).fetchone()[0]
             for s in suites
@@ -259,8 +263,9 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
             with runtime.warehouse_source(ctx, settings.warehouse) as source:
                 for suite in suites:
                     if rows[suite.name]:
-                        ran.append((suite, _run_suite(source, suite, run_ids, rows[suite.name])))
+                        ran.append((suite, _run_suite(ctx, source, suite, run_ids, rows[suite.name])))
             con = duckdb.connect(str(settings.warehouse), read_only=True)
+            con.execute(runtime.QUIET)
             try:
                 for suite, checks in ran:
                     _attach_samples(con, suite, run_ids, checks)

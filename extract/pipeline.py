@@ -14,14 +14,9 @@ from extract.extraction import ExtractionReport, extract_mirror
 from extract.faults import maybe_crash
 from extract.lake import write_json_atomic
 from extract.settings import Settings
-from extract.transform import DbtOutcome, dbt
+from extract.transform import DbtOutcome, dbt, project_fingerprint
 
 STAGING = ["path:models/staging", "path:models/quality"]
-# What a dbt build reads besides the lake (see project_fingerprint).
-PROJECT_INPUTS = (
-    "models", "macros", "seeds", "snapshots", "tests/dbt", "dbt_project.yml", "profiles.yml",
-    "packages.yml",
-)
 
 
 class PipelineError(RuntimeError):
@@ -65,27 +60,6 @@ def extract_source(settings: Settings, source: str) -> ExtractionReport:
     raise PipelineError(
         f"unknown source {source!r}: use 'simulator', 'mirror:<folder>' or 'aws'"
     )
-
-
-def _dbt_versions() -> str:
-    from importlib.metadata import version
-
-    return ",".join(f"{p}={version(p)}" for p in ("dbt-core", "dbt-duckdb", "duckdb"))
-
-
-def project_fingerprint(settings: Settings) -> str:
-    """Everything dbt builds from besides the lake: the project's files, the profile's
-    environment and the versions of dbt and DuckDB."""
-    root = settings.project_dir
-    digest = hashlib.sha256(_dbt_versions().encode())
-    digest.update(json.dumps(sorted(settings.env().items())).encode())
-    for folder in PROJECT_INPUTS:
-        path = root / folder
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for f in files:
-            if f.exists() and "__pycache__" not in f.parts:
-                digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
-    return digest.hexdigest()
 
 
 def lake_fingerprint(settings: Settings) -> str:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 
 from extract.settings import Settings
+
+# What a dbt build reads besides the lake (see project_fingerprint).
+PROJECT_INPUTS = (
+    "models", "macros", "seeds", "snapshots", "tests/dbt", "dbt_project.yml", "profiles.yml",
+    "packages.yml",
+)
 
 
 @dataclass
@@ -30,11 +38,34 @@ def _release_warehouse() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
+def _dbt_versions() -> str:
+    from importlib.metadata import version
+
+    return ",".join(f"{p}={version(p)}" for p in ("dbt-core", "dbt-duckdb", "duckdb"))
+
+
+def project_fingerprint(settings: Settings) -> str:
+    """Everything dbt builds from besides the lake: the project's files (models, macros, seeds,
+    tests, configuration), the profile's environment and the versions of dbt and DuckDB."""
+    root = settings.project_dir
+    digest = hashlib.sha256(_dbt_versions().encode())
+    digest.update(json.dumps(sorted(settings.env().items())).encode())
+    for folder in PROJECT_INPUTS:
+        path = root / folder
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if f.exists() and "__pycache__" not in f.parts:
+                digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
 def dbt(settings: Settings, *args: str, quiet: bool = True) -> DbtOutcome:
     """Invoke ``dbt <args>`` on this project and count what it built and tested."""
     from dbt.cli.main import dbtRunner
 
     os.environ.update(settings.env())
+    # Incremental models rebuild in full when the project changed (macros/incremental.sql).
+    os.environ["GTWH_PROJECT_FINGERPRINT"] = project_fingerprint(settings)
     project = str(settings.project_dir)
     argv = [*args, "--project-dir", project, "--profiles-dir", project]
     if settings.dbt_target_dir is not None:

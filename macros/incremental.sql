@@ -11,8 +11,12 @@
     2. Fingerprint. An incremental model is rebuilt in full (not incrementally) whenever
        anything it is computed from may have changed since it was built: its SQL or an upstream
        model's or seed's, the project's macros (through GTWH_PROJECT_FINGERPRINT, which `gtwh`
-       sets to a hash of the whole dbt project), or a var. The fingerprint is kept as the
+       sets to a hash of the whole dbt project), or a var. The fingerprint is kept in the
        table's comment, written by a post-hook after each build.
+
+    3. Input digests, for inputs without change markers (the S3 labeling output, whose staging
+       models carry no extraction time): a model partitioned by job keeps, in its comment too,
+       a digest per job of those inputs, and recomputes the jobs whose digest changed.
 -#}
 
 {#- dbt's own rule (the model's full_refresh config, else --full-refresh), plus rule 2 above
@@ -54,21 +58,54 @@
     {%- do return(local_md5(ns.parts | sort | join('\n'))) -%}
 {% endmacro %}
 
-{% macro stored_fingerprint() %}
+{#- What the last build recorded in the table's comment: {"fingerprint": ..., "digests": ...}. -#}
+{% macro stored_state() %}
     {%- set relation = adapter.get_relation(this.database, this.schema, this.identifier) -%}
     {%- if relation is none -%}
-        {%- do return(none) -%}
+        {%- do return({}) -%}
     {%- endif -%}
     {%- set found = run_query(
         "select comment from duckdb_tables() where database_name = '" ~ this.database
         ~ "' and schema_name = '" ~ this.schema ~ "' and table_name = '" ~ this.identifier ~ "'"
     ) -%}
-    {%- do return(found.rows[0][0] if found.rows else none) -%}
+    {%- set comment = found.rows[0][0] if found.rows else none -%}
+    {%- if not comment or not comment.startswith('{') -%}
+        {%- do return({}) -%}
+    {%- endif -%}
+    {%- do return(fromjson(comment)) -%}
 {% endmacro %}
 
-{#- Post-hook of every incremental model. -#}
-{% macro record_incremental_fingerprint() %}
-    comment on table {{ this }} is '{{ incremental_fingerprint() }}'
+{% macro stored_fingerprint() %}
+    {%- do return(stored_state().get('fingerprint')) -%}
+{% endmacro %}
+
+{#- Digest per job of inputs without change markers: `query` yields (labeling_job_name, digest). -#}
+{% macro job_input_digests(query) %}
+    {%- set out = {} -%}
+    {%- if execute and query -%}
+        {%- for row in run_query(query).rows -%}
+            {%- do out.update({row[0]: row[1] | string}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- do return(out) -%}
+{% endmacro %}
+
+{#- The jobs whose digest differs from the one recorded at the last build, as a SQL list. -#}
+{% macro jobs_with_changed_inputs(query) %}
+    {%- set before = stored_state().get('digests', {}) -%}
+    {%- set changed = [] -%}
+    {%- for job, digest in job_input_digests(query).items() if before.get(job) != digest -%}
+        {%- do changed.append("'" ~ (job | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {%- do return('(' ~ (changed | join(', ') if changed else 'null') ~ ')') -%}
+{% endmacro %}
+
+{#- Post-hook of every incremental model: its fingerprint and, for models partitioned by job,
+    the digests of the inputs it was built from. -#}
+{% macro record_incremental_fingerprint(digest_query=none) %}
+    {%- set state = {'fingerprint': incremental_fingerprint(),
+                     'digests': job_input_digests(digest_query)} -%}
+    comment on table {{ this }} is '{{ tojson(state) | replace("'", "''") }}'
 {% endmacro %}
 
 {#- The watermark: the latest extraction this model has already taken into account. -#}
@@ -100,3 +137,28 @@
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }}
 {% endmacro %}
+
+{#- Input digests of the job-cost models (rule 3): what int_job_task_cost_events reads besides
+    int_task_working_time (which has change markers): the job's description exists and its
+    iterations' ends; and what fct_labeling_job_cost_lines reads besides the task lines: the
+    per-object cost events of the job. -#}
+{% macro task_cost_input_digests() -%}
+    select
+        jobs.labeling_job_name,
+        coalesce(sum(hash(iterations.iteration, iterations.ended_at))::varchar, 'none') as digest
+    from {{ ref('stg_sagemaker__labeling_jobs') }} as jobs
+    left join {{ ref('int_job_iterations') }} as iterations
+        on jobs.labeling_job_name = iterations.labeling_job_name
+    group by jobs.labeling_job_name
+{%- endmacro %}
+
+{% macro object_cost_input_digests() -%}
+    select
+        labeling_job_name,
+        sum(hash(
+            cost_line_id, iteration, workteam_name, cost_component, cost_side, source_kind,
+            source_id, priced_at, quantity, quantity_unit, job_unit_price_usd
+        ))::varchar as digest
+    from {{ ref('int_job_object_cost_events') }}
+    group by labeling_job_name
+{%- endmacro %}

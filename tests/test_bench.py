@@ -68,4 +68,4 @@ def test_the_benchmark_verifies_the_pipeline_and_reports_every_step(tmp_path: Pa
 
     with subtests.test("without --keep the work folder holds no data afterwards"):
         left = {p.name for p in (tmp_path / "bench").iterdir()}
-        assert left <= {"bench.log", "bench.json", "pycache"}, left
+        assert left <= {"bench.log", "bench.json", "pycache", "dbt"}, left

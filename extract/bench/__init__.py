@@ -172,8 +172,15 @@ class Bench:
         run = PipelineRun(label, events)
         self.say(f"{label}:")
         for stage in STAGES:
+            results = data / "target" / "run_results.json"
+            before = results.stat().st_mtime_ns if results.exists() else None
             m = self.child(f"{label}: {stage}", ["stage", stage, f"mirror:{mirror}"], data)
             run.stages.append(m)
+            if results.exists() and results.stat().st_mtime_ns != before:
+                # dbt's per-model timings of this stage, for a closer look
+                keep = self.out / "dbt" / f"{label.split(' (')[0].replace(' ', '-')}-{stage}.json"
+                keep.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(results, keep)
             if not m.ok:
                 break
         self.say(f"  {'whole pipeline':<44} {run.wall_s:8.1f} s")
@@ -248,7 +255,8 @@ def run_bench(events: int, out: Path, *, keep: bool = False, seed: int = 7,
     inc = workload.apply_increment(source, mirror, inc, total)
     result.increment = inc.to_json()
     bench.say(f"increment: {inc.increment_events:,} events ({inc.new_events:,} new, "
-              f"{inc.late_events:,} late, {inc.redelivered_events:,} re-delivered)")
+              f"{inc.late_events:,} late, {inc.redelivered_events:,} re-delivered) and "
+              f"{len(inc.held_back_s3):,} S3 consolidation-response files")
     final_events = inc.first_run_events + inc.increment_events
     result.runs["incremental"] = bench.pipeline("incremental (+1%)", full, mirror,
                                                 inc.increment_events)
@@ -349,7 +357,8 @@ def render(r: BenchResult) -> str:
         f"(simulation {r.simulate_s:,.0f} s, not part of any timing below). "
         f"Full run on {r.runs['full'].events:,} events; the increment adds "
         f"{r.increment.get('new_events', 0):,} new, {r.increment.get('late_events', 0):,} late and "
-        f"{r.increment.get('redelivered_events', 0):,} re-delivered events.",
+        f"{r.increment.get('redelivered_events', 0):,} re-delivered events, and "
+        f"{r.increment.get('held_back_s3', 0):,} S3 consolidation-response files of the new days.",
         "",
         "| step | events | wall s | CPU s | peak RssAnon GB | peak VmRSS GB | events/s "
         "| x floor (wall) | x floor (CPU) | load |",

@@ -8,7 +8,8 @@ The simulator writes the whole operation once (``source/``). The mirror of the f
   14 days), held back and delivered afterwards as a CloudWatch Logs export file of an old
   period (about 0.15%);
 * **re-delivered**: copies of events the first run already landed, as a new FilterLogEvents
-  page (an overlapping pull, same eventIds) and a new export file (about 0.15%).
+  page (an overlapping pull, same eventIds) and a new export file (about 0.15%);
+* the S3 consolidation responses Ground Truth wrote on the held-back days.
 
 So both raw forms arrive in the increment, and the first run sees both forms too.
 """
@@ -105,6 +106,7 @@ class Increment:
     """What the first run does not see, and what was added for the incremental run."""
 
     held_back_pages: list[str] = field(default_factory=list)  # relative to source/mirror
+    held_back_s3: list[str] = field(default_factory=list)  # labeling output of those days
     split_pages: dict[str, int] = field(default_factory=dict)  # page -> events kept
     first_run_events: int = 0
     new_events: int = 0
@@ -119,6 +121,7 @@ class Increment:
     def to_json(self) -> dict:
         doc = asdict(self)
         doc["held_back_pages"] = len(self.held_back_pages)
+        doc["held_back_s3"] = len(self.held_back_s3)
         doc["added_files"] = len(self.added_files)
         return doc
 
@@ -167,7 +170,14 @@ def build_mirror(source: Path, mirror: Path, total_events: int) -> Increment:
             kept = events[:cut] + events[cut + take :]
             inc.split_pages[page.relative_to(source).as_posix()] = len(kept)
     inc.late_events = len(late)
-    _link_tree(source, mirror, set(inc.held_back_pages) | set(inc.split_pages))
+    # the labeling output Ground Truth wrote on the held-back days arrives with them
+    if boundary is not None and (source / "s3").is_dir():
+        inc.held_back_s3 = sorted(
+            p.relative_to(source).as_posix() for p in (source / "s3").rglob("*.json")
+            if "/consolidation-response/" in p.as_posix() and p.name[:10] >= boundary.name
+        )
+    _link_tree(source, mirror,
+               set(inc.held_back_pages) | set(inc.split_pages) | set(inc.held_back_s3))
     for rel, _ in inc.split_pages.items():
         events = _page_events(source / rel)
         cut = len(events) // 2
@@ -180,7 +190,7 @@ def build_mirror(source: Path, mirror: Path, total_events: int) -> Increment:
 
 def apply_increment(source: Path, mirror: Path, inc: Increment, total_events: int) -> Increment:
     """Deliver the held-back pages, the late export and the re-deliveries into ``mirror``."""
-    for rel in inc.held_back_pages:
+    for rel in [*inc.held_back_pages, *inc.held_back_s3]:
         target = mirror / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(source / rel, target)

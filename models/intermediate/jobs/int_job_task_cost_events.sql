@@ -4,9 +4,33 @@
     int_task_working_time as hours, priced at the task's closing time. A task belongs to the
     first iteration of its job that ended at or after it closed (the last iteration when it
     closed later; no iteration when the job has no S3 output yet).
+
+    Incremental (macros/incremental.sql), by job: a job is recomputed whole when one of its tasks
+    changed in int_task_working_time (change markers) or its description or iterations changed
+    (input digests). extracted_at: the task's change marker in int_task_working_time.
 -#}
-with working_time as (
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='labeling_job_name',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint(task_cost_input_digests()) }}"
+) }}
+
+with all_working_time as (
     select * from {{ ref('int_task_working_time') }}
+),
+
+working_time as (
+    select * from all_working_time
+    {% if is_incremental() %}
+        where
+            labeling_job_name in (
+                select labeling_job_name from all_working_time
+                where extracted_at > {{ incremental_watermark() }}
+            )
+            or labeling_job_name in {{ jobs_with_changed_inputs(task_cost_input_digests()) }}
+    {% endif %}
 ),
 
 jobs as (
@@ -48,17 +72,6 @@ first_reach as (
     group by labeling_job_name, reached_at
 ),
 
-covering_iterations as (
-    select
-        t.task_outcome_id,
-        f.iteration
-    from job_tasks as t
-    asof left join first_reach as f
-        on
-            t.labeling_job_name = f.labeling_job_name
-            and t.closed_at <= f.reached_at
-),
-
 last_iterations as (
     select
         labeling_job_name,
@@ -71,7 +84,7 @@ final as (
     select
         md5(t.labeling_job_name || '|private_hourly_rate|task|' || t.task_outcome_id) as cost_line_id,
         t.labeling_job_name,
-        coalesce(c.iteration, l.iteration) as iteration,
+        coalesce(f.iteration, l.iteration) as iteration,
         t.workteam_name,
         'private_hourly_rate' as cost_component,
         'human' as cost_side,
@@ -80,9 +93,13 @@ final as (
         t.closed_at as priced_at,
         cast(coalesce(t.working_seconds, 0) / 3600 as decimal(24, 9)) as quantity,
         'hour' as quantity_unit,
-        cast(null as decimal(18, 6)) as job_unit_price_usd
+        cast(null as decimal(18, 6)) as job_unit_price_usd,
+        t.extracted_at
     from job_tasks as t
-    left join covering_iterations as c on t.task_outcome_id = c.task_outcome_id
+    asof left join first_reach as f
+        on
+            t.labeling_job_name = f.labeling_job_name
+            and t.closed_at <= f.reached_at
     left join last_iterations as l on t.labeling_job_name = l.labeling_job_name
 )
 

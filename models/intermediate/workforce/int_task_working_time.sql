@@ -13,10 +13,11 @@
     overlapped time is counted in each task's own handling. A session is a run of tasks joined
     by gaps below the threshold (overlaps included); a NULL or idle gap starts a new one.
 
-    Incremental (macros/incremental.sql): a record that arrives later (new, late or re-delivered)
-    can change only its worker's tasks from its own start onward. So per worker with records
-    extracted since the last build, the tasks from the earliest such start are recounted, carrying
-    in what the earlier tasks hold (their number, latest close, last session), and replaced.
+    Incremental (macros/incremental.sql): a record that arrives later (new or late) can change
+    only its worker's tasks from its own start onward. So per worker with records extracted since
+    the last build that the model does not hold yet, the tasks from the earliest such start are
+    recounted, carrying in what the earlier tasks hold (their number, latest close, last
+    session), and replaced.
     extracted_at: the latest extraction among this task's record and the worker's earlier ones,
     i.e. the last time this row's values could have changed.
 -#}
@@ -53,12 +54,30 @@ tasks as (
 
 {% if is_incremental() %}
 
+    -- Records extracted since the last build that this model does not hold yet. A record it
+    -- holds already is a re-delivery (same message, so same task and values), even when staging
+    -- now stages the re-delivered copy: it changes nothing here.
+    arrived as (
+        select
+            task_outcome_id,
+            cognito_sub,
+            started_at
+        from tasks
+        where record_extracted_at > {{ incremental_watermark() }}
+    ),
+
+    held as (
+        select arrived.task_outcome_id
+        from arrived
+        inner join {{ this }} as built on arrived.task_outcome_id = built.task_outcome_id
+    ),
+
     cutoffs as (
         select
             cognito_sub,
             min(started_at) as cutoff
-        from tasks
-        where record_extracted_at > {{ incremental_watermark() }}
+        from arrived
+        where task_outcome_id not in (select held.task_outcome_id from held)
         group by cognito_sub
     ),
 

@@ -4,7 +4,19 @@
     or the job's own task price for MTurk tasks. Optional components without a price are left
     out (private labor without an hourly rate costs nothing); a labeled object always gets a
     service-fee line, with a NULL price if the price book has none for its date.
+
+    Incremental (macros/incremental.sql), by job: a job is recomputed whole when one of its task
+    lines changed (change markers of int_job_task_cost_events) or its per-object events changed
+    (input digests). extracted_at: the task line's change marker; NULL for per-object lines.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='labeling_job_name',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint(object_cost_input_digests()) }}"
+) }}
+
 with object_events as (
     select * from {{ ref('int_job_object_cost_events') }}
 ),
@@ -17,16 +29,56 @@ price_book as (
     select * from {{ ref('price_book') }}
 ),
 
-cost_events as (
-    select * from object_events
+all_cost_events as (
+    select
+        cost_line_id,
+        labeling_job_name,
+        iteration,
+        workteam_name,
+        cost_component,
+        cost_side,
+        source_kind,
+        source_id,
+        priced_at,
+        quantity,
+        quantity_unit,
+        job_unit_price_usd,
+        cast(null as timestamp) as extracted_at
+    from object_events
     union all
-    select * from task_events
+    select
+        cost_line_id,
+        labeling_job_name,
+        iteration,
+        workteam_name,
+        cost_component,
+        cost_side,
+        source_kind,
+        source_id,
+        priced_at,
+        quantity,
+        quantity_unit,
+        job_unit_price_usd,
+        extracted_at
+    from task_events
+),
+
+cost_events as (
+    select * from all_cost_events
+    {% if is_incremental() %}
+        where
+            labeling_job_name in (
+                select labeling_job_name from task_events
+                where extracted_at > {{ incremental_watermark() }}
+            )
+            or labeling_job_name in {{ jobs_with_changed_inputs(object_cost_input_digests()) }}
+    {% endif %}
 ),
 
 {# The price book resolved, per component and team, into consecutive intervals between its
     effective dates, each with the row that wins in it (a team's own row before an every-team
-    row, then the latest effective_from, then price_id): every item then finds its price with
-    one ASOF lookup, instead of a join and a ranking over all items. #}
+    row, then the latest effective_from, then price_id): every item then falls in exactly one
+    interval (or none, before the first date), instead of a join and a ranking over all items. #}
 price_keys as (
     select distinct
         cost_component,
@@ -46,21 +98,31 @@ price_breaks as (
             and (p.workteam_name is null or lower(p.workteam_name) = k.workteam_name)
 ),
 
+price_spans as (
+    select
+        cost_component,
+        workteam_name,
+        starts_at,
+        lead(starts_at) over (partition by cost_component, workteam_name order by starts_at) as ends_at
+    from price_breaks
+    where starts_at is not null
+),
+
 price_intervals as (
     select
         b.cost_component,
         b.workteam_name,
         b.starts_at,
+        b.ends_at,
         p.price_id,
         p.unit_price_usd
-    from price_breaks as b
+    from price_spans as b
     left join price_book as p
         on
             b.cost_component = p.cost_component
             and (p.workteam_name is null or lower(p.workteam_name) = b.workteam_name)
             and b.starts_at >= p.effective_from
             and (p.effective_to is null or b.starts_at < p.effective_to)
-    where b.starts_at is not null
     qualify
         row_number() over (
             partition by b.cost_component, b.workteam_name, b.starts_at
@@ -76,11 +138,12 @@ priced as (
             as price_source,
         coalesce(i.unit_price_usd, e.job_unit_price_usd) as unit_price_usd
     from cost_events as e
-    asof left join price_intervals as i
+    left join price_intervals as i
         on
             e.cost_component = i.cost_component
-            and coalesce(e.workteam_name, '') = coalesce(i.workteam_name, '')
+            and e.workteam_name is not distinct from i.workteam_name
             and e.priced_at >= i.starts_at
+            and (e.priced_at < i.ends_at or i.ends_at is null)
 ),
 
 final as (
@@ -99,7 +162,8 @@ final as (
         price_source,
         price_id,
         unit_price_usd,
-        cast(quantity * unit_price_usd as decimal(18, 6)) as amount_usd
+        cast(quantity * unit_price_usd as decimal(18, 6)) as amount_usd,
+        extracted_at
     from priced
     where unit_price_usd is not null or cost_component = 'service_fee'
 )

@@ -20,8 +20,8 @@ users as (
 ),
 
 landed as (
-    {#- Every CTE is read once: DuckDB materializes a CTE read twice, and then computes every
-        column of this view for every row, even for a query that reads two of them. -#}
+    -- Each CTE is read once: DuckDB materializes a CTE that is read twice, and then computes
+    -- every column of this view for every row, even for a query that needs two of them.
     select
         exists(select 1 from {{ ref('stg_cognito__users') }}) as has_users,
         exists(select 1 from {{ ref('stg_sagemaker__labeling_jobs') }}) as has_jobs
@@ -37,15 +37,6 @@ joined as (
         landed.has_users,
         landed.has_jobs,
         greatest(activity.task_accepted_at, activity.closed_at, activity.event_timestamp_at) as latest_at,
-        (coalesce(activity.task_accepted_time, '') != '' and activity.task_accepted_at is null)
-        or (coalesce(activity.task_submitted_time, '') != '' and activity.task_submitted_at is null)
-        or (coalesce(activity.task_returned_time, '') != '' and activity.task_returned_at is null)
-        or (coalesce(activity.task_declined_time, '') != '' and activity.task_declined_at is null)
-        or (coalesce(activity.event_timestamp, '') != '' and activity.event_timestamp_at is null)
-        or (
-            activity.event_type in ('TasksSubmitted', 'TasksReturned', 'TasksDeclined')
-            and activity.closed_at is null
-        ) as has_unparsable_time,
         coalesce(activity.quarantine_reason not in ('malformed_json', 'no_message'), true) as is_parsed
     from activity
     left join jobs on activity.labeling_job_name = jobs.labeling_job_name
@@ -55,7 +46,7 @@ joined as (
 
 checks as (
     select
-        hash(extract_run_id, source_file, source_record_index, activity_record_id) as record_key,
+        hash(activity_record_id) as record_key,  -- unique among checked rows: copies are not checked
         extract_run_id,
         source_file,
         source_record_index,
@@ -80,7 +71,10 @@ checks as (
         coalesce(ingested_at, event_at) as logged_at,
         is_parsed as message_parses,
         case when is_parsed then coalesce(quarantine_reason != 'missing_field', true) end as fields_present,
-        case when is_parsed then not has_unparsable_time end as timestamps_parse,
+        -- Staging's reason says it (a record is quarantined for the first reason that applies).
+        case
+            when is_parsed then coalesce(quarantine_reason not in ('unparsable_timestamp', 'missing_closing_time'), true)
+        end as timestamps_parse,
         case
             when event_type in ('TasksSubmitted', 'TasksReturned')
                 then coalesce(task_accepted_time, '') != ''
