@@ -26,6 +26,14 @@ DIALECT = "duckdb"
 QUIET = "set enable_progress_bar = false"
 
 
+def bounded() -> dict[str, Any]:
+    """DuckDB settings of every validation connection: the pipeline's memory limit (beyond it
+    DuckDB spills the batch copies to disk), no order to preserve."""
+    from extract.settings import duckdb_memory_limit
+
+    return {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False}
+
+
 class GxRuntimeError(RuntimeError):
     """Great Expectations cannot validate on DuckDB here (a GX upgrade changed its internals)."""
 
@@ -88,7 +96,7 @@ def warehouse_source(ctx: Any, warehouse: Path, *, name: str = "warehouse") -> I
         name,
         connection_string=f"duckdb:///{warehouse}",
         create_temp_table=True,
-        kwargs={"connect_args": {"read_only": True}},
+        kwargs={"connect_args": {"read_only": True, "config": bounded()}},
     )
     from sqlalchemy import event
 

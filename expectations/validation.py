@@ -234,7 +234,7 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
     started = time.monotonic()
     done = validated_runs(settings)
     suites = [make() for make in SUITES]
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.warehouse), read_only=True, config=runtime.bounded())
     con.execute(runtime.QUIET)
     try:
         # One pass over the per-run reconciliation: which runs are new, and what they landed.
@@ -264,7 +264,7 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
                 for suite in suites:
                     if rows[suite.name]:
                         ran.append((suite, _run_suite(ctx, source, suite, run_ids, rows[suite.name])))
-            con = duckdb.connect(str(settings.warehouse), read_only=True)
+            con = duckdb.connect(str(settings.warehouse), read_only=True, config=runtime.bounded())
             con.execute(runtime.QUIET)
             try:
                 for suite, checks in ran:

@@ -9,7 +9,7 @@ import duckdb
 
 from extract.lake import Lake
 from extract.runner import Progress, Reader, ResourceResult, Run, run_reader
-from extract.settings import Settings
+from extract.settings import Settings, duckdb_memory_limit
 
 
 @dataclass
@@ -31,11 +31,11 @@ class ExtractionReport:
         return [item for r in self.results for item in r.rejected]
 
 
-def connect_scratch(*, memory_limit: str = "1GB",
+def connect_scratch(*, memory_limit: str | None = None,
                     temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for landing data: bounded memory (spilling to ``temp_directory``),
     order not preserved."""
-    config = {"memory_limit": memory_limit, "preserve_insertion_order": False}
+    config = {"memory_limit": memory_limit or duckdb_memory_limit(), "preserve_insertion_order": False}
     if temp_directory is not None:
         config["temp_directory"] = str(temp_directory)
     con = duckdb.connect(config=config)

@@ -9,6 +9,12 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory limit for every connection the pipeline opens (dbt's profile reads the
+    same variable): beyond it DuckDB spills to disk, so memory stays flat as history grows."""
+    return os.environ.get("GTWH_DUCKDB_MEMORY_LIMIT") or "1GB"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Resolved paths for one pipeline run.

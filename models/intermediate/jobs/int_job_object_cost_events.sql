@@ -13,7 +13,7 @@ jobs as (
     select * from {{ ref('stg_sagemaker__labeling_jobs') }}
 ),
 
-labels as (
+labels as not materialized (
     select
         l.labeling_job_name,
         l.iteration,

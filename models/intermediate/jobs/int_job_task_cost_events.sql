@@ -17,7 +17,7 @@
     post_hook="{{ record_incremental_fingerprint(task_cost_input_digests()) }}"
 ) }}
 
-with all_working_time as (
+with all_working_time as not materialized (
     select * from {{ ref('int_task_working_time') }}
 ),
 

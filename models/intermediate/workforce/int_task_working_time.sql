@@ -33,7 +33,7 @@ with activity as (
     select * from {{ ref('stg_groundtruth__worker_activity') }}
 ),
 
-tasks as (
+tasks as not materialized (
     select
         activity_record_id as task_outcome_id,
         cognito_sub,

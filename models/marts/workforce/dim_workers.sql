@@ -4,7 +4,8 @@
     teams they belong to and the teams they worked for. Attribute history is in
     dim_workers_history. No username or email: join worker_identities on cognito_sub for those.
 -#}
-with working_time as (
+-- not materialized: each use reads only the columns it needs from the table
+with working_time as not materialized (
     select * from {{ ref('int_task_working_time') }}
 ),
 
@@ -37,20 +38,15 @@ activity as (
     group by cognito_sub
 ),
 
-ranked_tasks as (
+-- the ids of the worker's latest task (by close, then id): one aggregate, not a window over
+-- every task
+latest_worker_ids as (
     select
         cognito_sub,
-        worker_id,
-        cognito_user_pool_id,
-        row_number() over (
-            partition by cognito_sub order by closed_at desc, task_outcome_id desc
-        ) as recency
+        arg_max(worker_id, row(closed_at, task_outcome_id)) as worker_id,
+        arg_max(cognito_user_pool_id, row(closed_at, task_outcome_id)) as cognito_user_pool_id
     from working_time
-),
-
-latest_worker_ids as (
-    select * from ranked_tasks
-    where recency = 1
+    group by cognito_sub
 ),
 
 worked_teams as (

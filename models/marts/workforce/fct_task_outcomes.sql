@@ -16,11 +16,11 @@
     post_hook="{{ record_incremental_fingerprint() }}"
 ) }}
 
-with all_working_time as (
+with all_working_time as not materialized (
     select * from {{ ref('int_task_working_time') }}
 ),
 
-working_time as (
+working_time as not materialized (
     select * from all_working_time
     {% if is_incremental() %}
         where labeling_job_name in (
@@ -38,7 +38,7 @@ job_markers as (
     group by labeling_job_name
 ),
 
-submitted as (
+submitted as not materialized (
     select * from working_time
     where outcome = 'submitted'
 ),

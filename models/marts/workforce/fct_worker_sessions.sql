@@ -15,7 +15,7 @@
     post_hook="{{ record_incremental_fingerprint() }}"
 ) }}
 
-with all_working_time as (
+with all_working_time as not materialized (
     select * from {{ ref('int_task_working_time') }}
 ),
 

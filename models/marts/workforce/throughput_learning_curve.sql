@@ -14,7 +14,7 @@
     post_hook="{{ record_incremental_fingerprint() }}"
 ) }}
 
-with all_task_outcomes as (
+with all_task_outcomes as not materialized (
     select * from {{ ref('fct_task_outcomes') }}
 ),
 

@@ -16,11 +16,11 @@
     post_hook="{{ record_incremental_fingerprint() }}"
 ) }}
 
-with all_task_outcomes as (
+with all_task_outcomes as not materialized (
     select * from {{ ref('fct_task_outcomes') }}
 ),
 
-task_outcomes as (
+task_outcomes as not materialized (
     select * from all_task_outcomes
     {% if is_incremental() %}
         where (workteam_name, closed_hour) in (

@@ -2,9 +2,23 @@
     Every landed line of active-learning output, typed, with the reason it cannot be staged (if
     any): the key has no numeric iteration (activelearning/<N>/), or the text after the object id
     is not a JSON object. stg_groundtruth__auto_annotations keeps the rows without a reason.
+
+    Incremental (macros/incremental.sql), append only: a line is typed from itself alone, so
+    the lines extracted since the last build are typed and added, and the table equals a build
+    from scratch.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
 with source as (
     select * from {{ source('groundtruth', 'auto_annotations') }}
+    {% if is_incremental() %}
+        where _gtwh_extracted_at > {{ incremental_watermark() }}
+    {% endif %}
 ),
 
 split as (

@@ -3,9 +3,23 @@
     line is not a JSON object, or it has no `<attribute>-metadata` object to say what the label
     is. stg_groundtruth__output_manifests keeps the rows without a reason. The metadata object
     is extracted once and read from there (each JSON function parses its whole input).
+
+    Incremental (macros/incremental.sql), append only: a line is typed from itself alone, so
+    the lines extracted since the last build are typed and added, and the table equals a build
+    from scratch.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
 with source as (
     select * from {{ source('groundtruth', 'output_manifests') }}
+    {% if is_incremental() %}
+        where _gtwh_extracted_at > {{ incremental_watermark() }}
+    {% endif %}
 ),
 
 checked as (

@@ -2,6 +2,15 @@
     Every landed worker-activity event, typed, with the reason it cannot be staged (if any).
     stg_groundtruth__worker_activity keeps the rows without a reason; quarantine_worker_activity
     keeps the rest, so raw = staged + quarantined holds by construction.
+
+    Incremental (macros/incremental.sql): only the records extracted since the last build are
+    parsed. A re-delivery is found by its message digest: the rows of the table with a digest
+    that arrives again are taken back in and their delivery order recomputed with the new copies
+    (delete+insert by digest), so the table equals a build from scratch.
+
+    Bounded memory: delivery order needs a window only over messages delivered more than once,
+    which a hash aggregate over the digests finds (it spills); a window over every row would
+    have to hold the whole history at once.
 -#}
 {%- set fields = [
     'worker_id', 'cognito_user_pool_id', 'cognito_sub_id',
@@ -10,21 +19,63 @@
     'job_type', 'event_type', 'event_timestamp'
 ] -%}
 
-with source as (
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='activity_record_id',
+    on_schema_change='fail',
+    post_hook="{{ record_incremental_fingerprint() }}"
+) }}
+
+with source as not materialized (
     select * from {{ source('groundtruth', 'worker_activity') }}
+    {% if is_incremental() %}
+        where _gtwh_extracted_at > {{ incremental_watermark() }}
+    {% endif %}
 ),
 
-parsed as (
+keyed as not materialized (
     select
         *,
-        md5(message) as activity_record_id,
-        {{ json_string_fields('message', fields) }} as r
+        hash(message) as message_hash
     from source
 ),
 
-typed as (
+-- Messages delivered more than once, counting the rows already built. Found by a hash aggregate
+-- over a 64-bit hash of the message (it spills, and is cheaper than the digest): a collision only
+-- sends a row through the window below, where the digest orders it correctly. So only these rows
+-- need a window to order their deliveries; a window over every row would hold the whole history.
+repeated as (
+    select message_hash
+    from keyed
+    where message is not null
+    group by message_hash
+    having count(*) > 1
+    {% if is_incremental() %}
+        union
+        select keyed.message_hash
+        from keyed
+        inner join {{ this }} as built on md5(keyed.message) = built.activity_record_id
+    {% endif %}
+),
+
+-- Not materialized (here and below): each branch reads only its own rows, and the filter on
+-- is_repeated reaches the join before anything is parsed; keeping every row would cost more.
+parsed as not materialized (
+    select
+        keyed.*,
+        md5(keyed.message) as activity_record_id,
+        repeated.message_hash is not null as is_repeated,
+        {{ json_string_fields('keyed.message', fields) }} as r
+    from keyed
+    left join repeated on keyed.message_hash = repeated.message_hash
+),
+
+typed as not materialized (
     select
         activity_record_id,
+        is_repeated,
         message,
         r is null or left(ltrim(message), 1) != '{' as is_malformed,
         "eventId" as event_id,
@@ -60,7 +111,7 @@ typed as (
     from parsed
 ),
 
-closed as (
+closed as not materialized (
     select
         *,
         case event_type
@@ -71,7 +122,7 @@ closed as (
     from typed
 ),
 
-reasoned as (
+reasoned as not materialized (
     select
         *,
         case
@@ -100,23 +151,58 @@ reasoned as (
                 then 'unparsable_timestamp'
             when closed_at is null then 'missing_closing_time'
             when closed_at < task_accepted_at then 'closed_before_accepted'
-        end as row_reason,
-        row_number() over (
-            partition by activity_record_id
-            order by ingested_at nulls last, event_at, event_id, source_file, source_record_index
-        ) as delivery_number
+        end as row_reason
     from closed
 ),
 
-final as (
+-- a message delivered once (or no message at all: nothing to compare) is its own first delivery
+delivered_once as (
     select
-        * exclude (message, is_malformed, row_reason),
-        coalesce(
-            row_reason,
-            case when delivery_number > 1 then 'duplicate_delivery' end
-        ) as quarantine_reason,
-        case when row_reason is not null or delivery_number > 1 then message end as raw_message
+        * exclude (message, is_malformed, is_repeated, row_reason),
+        1 as delivery_number,
+        row_reason as quarantine_reason,
+        case when row_reason is not null then message end as raw_message
     from reasoned
+    where not is_repeated
+),
+
+candidates as (
+    select * exclude (is_malformed, is_repeated) from reasoned
+    where is_repeated
+    {% if is_incremental() %}
+        -- rows already built whose message arrives again: taken back in, order recomputed
+        union all by name
+        select
+            built.* exclude (delivery_number, quarantine_reason, raw_message),
+            cast(null as varchar) as message,
+            nullif(built.quarantine_reason, 'duplicate_delivery') as row_reason
+        from {{ this }} as built
+        where built.activity_record_id in (select reasoned.activity_record_id from reasoned where is_repeated)
+    {% endif %}
+),
+
+delivered_again as (
+    select
+        * exclude (message, row_reason),
+        row_number() over (
+            partition by activity_record_id
+            order by ingested_at nulls last, event_at, event_id, source_file, source_record_index
+        ) as delivery_number,
+        row_reason,
+        -- rows taken back in carry no message; every copy has the same one
+        max(message) over (partition by activity_record_id) as message
+    from candidates
+),
+
+final as (
+    select * from delivered_once
+    union all by name
+    select
+        * exclude (message, row_reason),
+        coalesce(row_reason, case when delivery_number > 1 then 'duplicate_delivery' end)
+            as quarantine_reason,
+        case when row_reason is not null or delivery_number > 1 then message end as raw_message
+    from delivered_again
 )
 
 select * from final
