@@ -91,7 +91,12 @@ class BenchResult:
 
     @property
     def floor_s(self) -> float:
-        return min(f.wall_s for f in self.floors)
+        return min(f.wall_s for f in self.good_floors)
+
+    @property
+    def good_floors(self) -> list[Measured]:
+        """The floor measurements that completed (a failed one is no reference)."""
+        return [f for f in self.floors if f.ok] or self.floors
 
 
 def machine() -> dict[str, str]:
@@ -297,10 +302,11 @@ def _check(result: BenchResult, inc, full: Path, rebuild: Path, before: dict, co
                        "" if run.ok else next(s.label for s in run.stages if not s.ok)))
     if not all(run.ok for run in runs.values()):
         return
-    floor_events = result.floors[0].result.get("events")
-    checks.append(("the floor read every event of the first run's files",
-                   floor_events == inc.first_run_events,
-                   f"{floor_events:,} read, {inc.first_run_events:,} written"))
+    for f in result.floors:
+        checks.append((f"{f.label}: succeeded and read every event of the first run's files",
+                       f.ok and f.result.get("events") == inc.first_run_events,
+                       f"{f.result.get('events', 0):,} read, {inc.first_run_events:,} written"
+                       + ("" if f.ok else f"; exit status {f.returncode}")))
     landed = runs["full"].stages[0].result["rows"].get("worker_activity", 0)
     checks.append(("full run: the lake holds every event", landed == inc.first_run_events,
                    f"{landed:,} landed"))
@@ -364,7 +370,7 @@ def render(r: BenchResult) -> str:
         "| x floor (wall) | x floor (CPU) | load |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    floor_cpu = min(f.cpu_s for f in r.floors)
+    floor_cpu = min(f.cpu_s for f in r.good_floors)
 
     def row(label: str, events: int, wall: float, cpu: float, anon: int, rss: int,
             load: str = "") -> None:
@@ -378,7 +384,9 @@ def render(r: BenchResult) -> str:
 
     for i, f in enumerate(r.floors):
         measured("**floor**: DuckDB alone, raw files -> typed Parquet"
-                 + (" (again, at the end)" if i else ""), f.result.get("events", 0), f)
+                 + (" (again, at the end)" if i else "")
+                 + ("" if f.ok else f" (FAILED, exit status {f.returncode}: not a reference)"),
+                 f.result.get("events", 0), f)
     for run in r.runs.values():
         for s in run.stages:
             stage = s.label.split(": ")[-1]
@@ -416,7 +424,7 @@ def targets(r: BenchResult) -> list[str]:
     budget = noop.wall_s + TARGET_INCREMENT_SHARE * full.wall_s
     peer_rate = (r.peer.result.get("events", 0) / r.peer.wall_s) if r.peer and r.peer.ok else 0
     rate = full.events / full.wall_s
-    floor_cpu = min(f.cpu_s for f in r.floors)
+    floor_cpu = min(f.cpu_s for f in r.good_floors)
     peer_cpu_rate = (r.peer.result.get("events", 0) / r.peer.cpu_s) if r.peer and r.peer.ok else 0
     verdict = lambda ok: "met" if ok else "**missed**"  # noqa: E731
     return [
@@ -452,8 +460,9 @@ def write_report(path: Path, r: BenchResult, table: str) -> None:
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `gtwh bench --events "
         f"{r.requested}`. Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory']} RAM, "
-        f"{m['system']}, Python {m['python']}; {m['versions']}. The machine is shared: other "
-        "jobs ran at the same time (see the load averages in the run log), so timings are noisy.",
+        f"{m['system']}, Python {m['python']}; {m['versions']}. The load column is the 1-minute "
+        f"load average when each step started: with {m['cpus']} CPUs, a load above {m['cpus']} "
+        "means other work competed with the step.",
         "",
         table,
         MARK.format(n=r.requested, edge="end"),
