@@ -29,38 +29,14 @@ price_book as (
     select * from {{ ref('price_book') }}
 ),
 
+-- both carry the same columns; per-object lines have no change marker
 all_cost_events as (
     select
-        cost_line_id,
-        labeling_job_name,
-        iteration,
-        workteam_name,
-        cost_component,
-        cost_side,
-        source_kind,
-        source_id,
-        priced_at,
-        quantity,
-        quantity_unit,
-        job_unit_price_usd,
+        *,
         cast(null as timestamp) as extracted_at
     from object_events
-    union all
-    select
-        cost_line_id,
-        labeling_job_name,
-        iteration,
-        workteam_name,
-        cost_component,
-        cost_side,
-        source_kind,
-        source_id,
-        priced_at,
-        quantity,
-        quantity_unit,
-        job_unit_price_usd,
-        extracted_at
-    from task_events
+    union all by name
+    select * from task_events
 ),
 
 cost_events as (
