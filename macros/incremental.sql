@@ -113,6 +113,21 @@
     (select coalesce(max(extracted_at), timestamp '1900-01-01') from {{ this }})
 {%- endmacro %}
 
+{#- The rows of a lake table (source 'groundtruth') this model has not taken in yet: all of them
+    in a full build, those of later extractions in an incremental one. -#}
+{% macro new_lake_rows(table) -%}
+    select * from {{ source('groundtruth', table) }}
+    {% if is_incremental() %}
+        where _gtwh_extracted_at > {{ incremental_watermark() }}
+    {% endif %}
+{%- endmacro %}
+
+{#- The jobs of `relation` (a CTE or model with labeling_job_name and extracted_at) that have
+    rows changed since this model's last build, as a subquery for `labeling_job_name in ...`. -#}
+{% macro changed_jobs(relation) -%}
+    (select labeling_job_name from {{ relation }} where extracted_at > {{ incremental_watermark() }})
+{%- endmacro %}
+
 {#-
     Custom incremental strategy "replace_from": for each value of `partition_key` in the new
     rows, delete the target's rows of that partition from the smallest `replace_from` value in

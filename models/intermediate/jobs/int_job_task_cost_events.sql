@@ -25,10 +25,7 @@ working_time as (
     select * from all_working_time
     {% if is_incremental() %}
         where
-            labeling_job_name in (
-                select labeling_job_name from all_working_time
-                where extracted_at > {{ incremental_watermark() }}
-            )
+            labeling_job_name in {{ changed_jobs('all_working_time') }}
             or labeling_job_name in {{ jobs_with_changed_inputs(task_cost_input_digests()) }}
     {% endif %}
 ),

@@ -43,10 +43,7 @@ cost_events as (
     select * from all_cost_events
     {% if is_incremental() %}
         where
-            labeling_job_name in (
-                select labeling_job_name from task_events
-                where extracted_at > {{ incremental_watermark() }}
-            )
+            labeling_job_name in {{ changed_jobs('task_events') }}
             or labeling_job_name in {{ jobs_with_changed_inputs(object_cost_input_digests()) }}
     {% endif %}
 ),

@@ -23,10 +23,7 @@ with all_working_time as not materialized (
 working_time as not materialized (
     select * from all_working_time
     {% if is_incremental() %}
-        where labeling_job_name in (
-            select labeling_job_name from all_working_time
-            where extracted_at > {{ incremental_watermark() }}
-        )
+        where labeling_job_name in {{ changed_jobs('all_working_time') }}
     {% endif %}
 ),
 

@@ -25,10 +25,7 @@ task_outcomes as not materialized (
     {% if is_incremental() %}
         where (workteam_name, closed_date) in (
             select (workteam_name, closed_date) from all_task_outcomes
-            where labeling_job_name in (
-                select labeling_job_name from all_task_outcomes
-                where extracted_at > {{ incremental_watermark() }}
-            )
+            where labeling_job_name in {{ changed_jobs('all_task_outcomes') }}
         )
     {% endif %}
 ),

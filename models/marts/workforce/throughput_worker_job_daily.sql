@@ -20,10 +20,7 @@ with all_task_outcomes as not materialized (
 task_outcomes as (
     select * from all_task_outcomes
     {% if is_incremental() %}
-        where labeling_job_name in (
-            select labeling_job_name from all_task_outcomes
-            where extracted_at > {{ incremental_watermark() }}
-        )
+        where labeling_job_name in {{ changed_jobs('all_task_outcomes') }}
     {% endif %}
 ),
 

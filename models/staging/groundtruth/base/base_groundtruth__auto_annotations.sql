@@ -15,10 +15,7 @@
 ) }}
 
 with source as (
-    select * from {{ source('groundtruth', 'auto_annotations') }}
-    {% if is_incremental() %}
-        where _gtwh_extracted_at > {{ incremental_watermark() }}
-    {% endif %}
+    {{ new_lake_rows('auto_annotations') }}
 ),
 
 split as (

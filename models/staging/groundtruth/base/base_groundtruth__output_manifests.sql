@@ -16,10 +16,7 @@
 ) }}
 
 with source as (
-    select * from {{ source('groundtruth', 'output_manifests') }}
-    {% if is_incremental() %}
-        where _gtwh_extracted_at > {{ incremental_watermark() }}
-    {% endif %}
+    {{ new_lake_rows('output_manifests') }}
 ),
 
 checked as (

@@ -29,10 +29,7 @@
 ) }}
 
 with source as not materialized (
-    select * from {{ source('groundtruth', 'worker_activity') }}
-    {% if is_incremental() %}
-        where _gtwh_extracted_at > {{ incremental_watermark() }}
-    {% endif %}
+    {{ new_lake_rows('worker_activity') }}
 ),
 
 keyed as not materialized (
