@@ -297,17 +297,22 @@ def output_manifests() -> Suite:
     return Suite(
         name="output_manifests",
         dataset="checks_output_manifests",
-        description="Lines of each job's output manifest: typed, human-annotated, creation dates.",
+        description="Lines of each job's output manifest (every version), read through the job's "
+                    "own label: typed, human-annotated, creation dates.",
         keys=("source_file", "source_ref"),
         rules=(
             _flag("line_typed", "is_typed",
-                  "A manifest line is a JSON object with an `<attribute>-metadata` object.",
-                  "quarantined as malformed_json or missing_field", show=("quarantine_reason",)),
+                  "A manifest line is a JSON object naming its data object (source-ref or source) "
+                  "whose `<attribute>-metadata` values are objects; a line without a label is an "
+                  "object not labeled yet, staged.",
+                  "quarantined as malformed_json, missing_field or wrong_type",
+                  show=("quarantine_reason",)),
             _in_set("human_annotated", "human_annotated_value", ["yes", "no"],
-                    "human-annotated is 'yes' or 'no' (absent only on objects that failed labeling).",
+                    "The job's own label (its LabelAttributeName) has human-annotated 'yes' or 'no' "
+                    "(absent only on objects that failed labeling; unlabeled objects are not checked).",
                     KEPT),
             _flag("creation_date_parses", "creation_date_parses",
-                  "The label's creation-date is present and ISO-8601.", KEPT, show=("creation_date_raw",)),
+                  "The job's own label has a creation-date, ISO-8601.", KEPT, show=("creation_date_raw",)),
         ),
     )
 

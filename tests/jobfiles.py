@@ -91,6 +91,7 @@ class Job:
     counters: tuple[int, int, int, int] = (0, 0, 0, 0)  # human, machine, failed, unlabeled
     failure_reason: str | None = None
     total_labeled: int | None = None  # TotalLabeled; default human + machine, as AWS counts
+    label_attribute: str = "bounding-box"  # LabelAttributeName
 
     def response(self) -> dict:
         human, machine, failed, unlabeled = self.counters
@@ -110,7 +111,7 @@ class Job:
             "JobReferenceCode": f"{ACCOUNT}{self.name[:16]:x<16}",
             "LabelingJobName": self.name,
             "LabelingJobArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:labeling-job/{self.name}",
-            "LabelAttributeName": "bounding-box",
+            "LabelAttributeName": self.label_attribute,
             "InputConfig": {
                 "DataSource": {
                     "S3DataSource": {

@@ -65,7 +65,9 @@ class OutputManifestReader(_LinesReader):
 class AutoAnnotationReader(_LinesReader):
     resource = "auto_annotations"
     label = "S3 active-learning output"
-    key_pattern = re.compile(r"/activelearning/.+/auto_annotator_output\.txt$")
+    # Any file whose name ends in auto_annotator_output.txt, as the AWS notebooks match them
+    # (aws/amazon-sagemaker-examples, ground_truth_object_detection_tutorial).
+    key_pattern = re.compile(r"/activelearning/.+auto_annotator_output\.txt$")
 
 
 class ConsolidationResponseReader(_S3Reader):

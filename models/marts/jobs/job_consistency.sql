@@ -2,7 +2,13 @@
     Per job, whether the sources agree:
     - LabelCounters: TotalLabeled against HumanLabeled + MachineLabeled (AWS counts failed
       objects apart from TotalLabeled), and HumanLabeled + MachineLabeled + FailedNonRetryableError
-      against the rows of the output manifest (labeled and failed objects);
+      + Unlabeled against the lines of the latest output manifest (labeled, failed and not yet
+      labeled objects; a running or stopped job writes the objects it has not labeled as in
+      its input manifest), each line read through the job's own label;
+    - the object ids of the active-learning output against those of the consolidation
+      responses: both are the job's dataset object ids, so an auto-label id should have the
+      consolidation ids' form (a whole number when they are) and not name an object humans
+      labeled in the same job (`auto_label_id_mismatches`, a warning);
     - the S3 iterations (first labels) against HumanLabeled and MachineLabeled;
     - submitted tasks in the worker-activity log against HumanLabeled x workers per object, as
       a ratio (private teams only: AWS logs no other workforce; above 1 when objects were
@@ -24,13 +30,55 @@ activity as (
     select * from {{ ref('stg_groundtruth__worker_activity') }}
 ),
 
+consolidations as (
+    select * from {{ ref('stg_groundtruth__consolidation_responses') }}
+),
+
+auto_annotations as (
+    select * from {{ ref('stg_groundtruth__auto_annotations') }}
+),
+
+human_ids as (
+    select distinct
+        labeling_job_name,
+        dataset_object_id
+    from consolidations
+    where dataset_object_id is not null
+),
+
+human_id_forms as (
+    select
+        labeling_job_name,
+        bool_and(regexp_full_match(dataset_object_id, '[0-9]+')) as are_whole_numbers
+    from human_ids
+    group by labeling_job_name
+),
+
+auto_id_checks as (
+    select
+        a.labeling_job_name,
+        count(distinct a.dataset_object_id) as auto_labeled_ids,
+        count(distinct a.dataset_object_id) filter (
+            where
+                h.dataset_object_id is not null
+                or (f.are_whole_numbers and not regexp_full_match(a.dataset_object_id, '[0-9]+'))
+        ) as auto_label_id_mismatches
+    from auto_annotations as a
+    left join human_ids as h
+        on a.labeling_job_name = h.labeling_job_name and a.dataset_object_id = h.dataset_object_id
+    left join human_id_forms as f on a.labeling_job_name = f.labeling_job_name
+    where a.dataset_object_id is not null
+    group by a.labeling_job_name
+),
+
 manifest_counts as (
     select
         labeling_job_name,
         count(*) as manifest_objects,
-        count(*) filter (where failure_reason is null and human_annotated = 'yes') as manifest_human_labeled,
-        count(*) filter (where failure_reason is null and human_annotated = 'no') as manifest_machine_labeled,
-        count(*) filter (where failure_reason is not null) as manifest_failed
+        count(*) filter (where object_status = 'human') as manifest_human_labeled,
+        count(*) filter (where object_status = 'machine') as manifest_machine_labeled,
+        count(*) filter (where object_status = 'failed') as manifest_failed,
+        count(*) filter (where object_status = 'unlabeled') as manifest_unlabeled
     from manifests
     group by labeling_job_name
 ),
@@ -60,16 +108,20 @@ compared as (
         m.manifest_human_labeled,
         m.manifest_machine_labeled,
         m.manifest_failed,
+        m.manifest_unlabeled,
         k.human_labeled_objects as iteration_human_labeled,
         k.machine_labeled_objects as iteration_machine_labeled,
         k.human_labeled_objects - j.counter_human_labeled as iteration_human_gap,
         k.machine_labeled_objects - j.counter_machine_labeled as iteration_machine_gap,
         case when j.workforce_type = 'private' then coalesce(s.submitted_tasks, 0) end as submitted_tasks,
-        j.counter_human_labeled * j.workers_per_object as expected_submitted_tasks
+        j.counter_human_labeled * j.workers_per_object as expected_submitted_tasks,
+        a.auto_labeled_ids,
+        a.auto_label_id_mismatches
     from jobs as j
     inner join job_costs as k on j.labeling_job_name = k.labeling_job_name
     left join manifest_counts as m on j.labeling_job_name = m.labeling_job_name
     left join submitted_tasks as s on j.labeling_job_name = s.labeling_job_name
+    left join auto_id_checks as a on j.labeling_job_name = a.labeling_job_name
 ),
 
 final as (
@@ -78,8 +130,12 @@ final as (
         counter_total_gap = 0 as is_counter_total_consistent,
         case
             when manifest_objects is not null
-                then counter_human_labeled + counter_machine_labeled + counter_failed = manifest_objects
+                then
+                    counter_human_labeled + counter_machine_labeled + counter_failed + counter_unlabeled
+                    = manifest_objects
         end as is_manifest_consistent,
+        case when auto_labeled_ids is not null then auto_label_id_mismatches = 0 end
+            as is_auto_label_ids_consistent,
         iteration_human_gap = 0 and iteration_machine_gap = 0 as is_iterations_consistent,
         {{ ratio_or_null('submitted_tasks', 'expected_submitted_tasks') }} as submitted_task_ratio
     from compared

@@ -1,10 +1,38 @@
 {#-
-    One row per line of a job's output manifest, with the label metadata typed. Lines that are
-    not JSON objects or carry no `-metadata` object are in quarantine instead
-    (base_groundtruth__output_manifests).
+    One row per line of the latest version of each job's output manifest, with the job's own
+    label typed. Ground Truth rewrites output.manifest while a job runs; every version lands in
+    the lake (base_groundtruth__output_manifests, counted in reconciliation) and only the
+    latest extraction of each S3 key is staged here, so objects are not counted once per
+    version. Lines that cannot be typed are in quarantine instead.
+
+    The one join in staging: which of a line's labels is the job's own is named by the job's
+    LabelAttributeName in DescribeLabelingJob (macros/manifests.sql); the other labels, from
+    earlier jobs a chained or adjustment job read, stay in `labels` and in
+    stg_groundtruth__output_manifest_labels. A line without the job's label is an object
+    not labeled yet (`object_status` 'unlabeled').
 -#}
 with base as (
     select * from {{ ref('base_groundtruth__output_manifests') }}
+),
+
+jobs as (
+    select * from {{ ref('stg_sagemaker__labeling_jobs') }}
+),
+
+latest as (
+    select *
+    from base
+    where quarantine_reason is null
+    qualify extracted_at = max(extracted_at) over (partition by bucket, key)
+),
+
+owned as (
+    select
+        latest.*,
+        jobs.label_attribute_name as job_label_attribute_name,
+        {{ own_manifest_label('latest.labels', 'jobs.label_attribute_name', 'latest.labeling_job_name') }} as own
+    from latest
+    left join jobs on latest.labeling_job_name = jobs.labeling_job_name
 ),
 
 staged as (
@@ -13,15 +41,20 @@ staged as (
         key,
         labeling_job_name,
         source_ref,
-        label_attribute_name,
-        human_annotated,
-        labeled_at,
-        metadata_job_name,
-        label_type,
-        failure_reason,
-        source_file
-    from base
-    where quarantine_reason is null
+        coalesce(own.label_attribute_name, job_label_attribute_name) as label_attribute_name,
+        {{ manifest_object_status('own') }} as object_status,
+        own.human_annotated as human_annotated,
+        own.labeled_at as labeled_at,
+        own.metadata_job_name as metadata_job_name,
+        own.label_type as label_type,
+        own.failure_reason as failure_reason,
+        own.adjustment_status as adjustment_status,
+        len(labels) - (own is not null)::int as other_label_count,
+        labels,
+        source_file,
+        extract_run_id,
+        extracted_at
+    from owned
 )
 
 select * from staged

@@ -19,9 +19,12 @@ with source as (
 ),
 
 split as (
+    {#- The object id, then any whitespace, then the JSON (the AWS notebooks split on any
+        whitespace: aws/amazon-sagemaker-examples, ground_truth_object_detection_tutorial). -#}
     select
         *,
-        strpos(trim(line), ' ') as sp
+        regexp_extract(line, '^\s*(\S+)', 1) as first_token,
+        nullif(regexp_extract(line, '^\s*\S+\s+(.*\S)\s*$', 1), '') as rest
     from source
 ),
 
@@ -31,8 +34,8 @@ renamed as (
         key,
         lower(regexp_extract(key, '([^/]+)/activelearning/', 1)) as labeling_job_name,
         try_cast(nullif(regexp_extract(key, '/activelearning/([0-9]+)/', 1), '') as integer) as iteration,
-        case when sp > 0 then trim(line)[:sp - 1] else trim(line) end as dataset_object_id,
-        case when sp > 0 then trim(line)[sp + 1:] end as annotation,
+        first_token as dataset_object_id,
+        rest as annotation,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
         _gtwh_run_id as extract_run_id,
@@ -51,7 +54,12 @@ checked as (
 extracted as (
     select
         *,
-        json_extract(doc, '$."' || list_filter(json_keys(doc), k -> k like '%-metadata')[1] || '"') as meta
+        json_extract(
+            doc,
+            '$."' || list_filter(
+                json_keys(doc), k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+            )[1] || '"'
+        ) as meta
     from checked
 ),
 

@@ -1,8 +1,21 @@
 {#-
-    Every landed output-manifest line, typed, with the reason it cannot be staged (if any): the
-    line is not a JSON object, or it has no `<attribute>-metadata` object to say what the label
-    is. stg_groundtruth__output_manifests keeps the rows without a reason. The metadata object
-    is extracted once and read from there (each JSON function parses its whole input).
+    Every landed output-manifest line (every version of every manifest), typed, with the reason
+    it cannot be staged (if any): the line is not a JSON object, or it names no data object
+    (neither `source-ref` nor `source`), or a label's `-metadata` is not a JSON object.
+    stg_groundtruth__output_manifests keeps the rows
+    without a reason, of the latest version of each manifest.
+
+    A line carries any number of labels: one `<attribute>` + `<attribute>-metadata` pair per
+    labeling job that wrote it (a chained, adjustment or verification job keeps the earlier
+    jobs' labels and adds its own under a different LabelAttributeName), and 3D point-cloud
+    lines also carry `source-ref-metadata`, which describes the frame, not a label (`source`
+    and `source-ref` are reserved and never label attributes). `labels` keeps every label of
+    the line, in line order; which one is the job's own is decided in staging, from the job's
+    LabelAttributeName. A line with no label at all is an object not labeled yet (Ground Truth
+    writes it as in the input manifest): it is staged, not quarantined.
+    Shapes: https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html,
+    sms-reusing-data.html (chaining), sms-data-verify-manifest.html (adjustment-status),
+    sms-point-cloud-single-frame-input-data.html (source-ref-metadata).
 
     Incremental (macros/incremental.sql), append only: a line is typed from itself alone, so
     the lines extracted since the last build are typed and added, and the table equals a build
@@ -29,14 +42,41 @@ checked as (
 keyed as (
     select
         *,
-        list_filter(json_keys(doc), k -> k like '%-metadata')[1] as metadata_key
+        list_transform(
+            list_filter(
+                json_keys(doc),
+                k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+            ),
+            k -> {
+                'label_attribute_name': k[:-10],
+                'meta': json_extract(doc, '$."' || replace(k, '"', '\"') || '"')
+            }
+        ) as raw_labels
     from checked
 ),
 
-extracted as (
+typed as (
     select
         *,
-        json_extract(doc, '$."' || metadata_key || '"') as meta
+        list_transform(
+            raw_labels,
+            l -> {
+                'label_attribute_name': l.label_attribute_name,
+                'is_metadata_object': coalesce(json_type(l.meta) = 'OBJECT', false),
+                'human_annotated': json_extract_string(l.meta, '$."human-annotated"'),
+                'creation_date_raw': json_extract_string(l.meta, '$."creation-date"'),
+                'labeled_at': try_strptime(
+                    json_extract_string(l.meta, '$."creation-date"'),
+                    ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S%z']
+                ),
+                'metadata_job_name': regexp_replace(
+                    json_extract_string(l.meta, '$."job-name"'), '^labeling-job/', ''
+                ),
+                'label_type': json_extract_string(l.meta, '$.type'),
+                'failure_reason': json_extract_string(l.meta, '$."failure-reason"'),
+                'adjustment_status': json_extract_string(l.meta, '$."adjustment-status"')
+            }
+        ) as labels
     from keyed
 ),
 
@@ -46,27 +86,24 @@ renamed as (
         key,
         lower(regexp_extract(key, '([^/]+)/manifests/output/output\.manifest$', 1))
             as labeling_job_name,
-        json_extract_string(doc, '$."source-ref"') as source_ref,
-        replace(metadata_key, '-metadata', '') as label_attribute_name,
-        json_extract_string(meta, '$."human-annotated"') as human_annotated,
-        try_strptime(
-            json_extract_string(meta, '$."creation-date"'),
-            ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S%z']
-        ) as labeled_at,
-        regexp_replace(json_extract_string(meta, '$."job-name"'), '^labeling-job/', '') as metadata_job_name,
-        json_extract_string(meta, '$.type') as label_type,
-        json_extract_string(meta, '$."failure-reason"') as failure_reason,
+        coalesce(
+            json_extract_string(doc, '$."source-ref"'), json_extract_string(doc, '$.source')
+        ) as source_ref,
+        labels,
         _gtwh_source as source_file,
-        json_extract_string(meta, '$."creation-date"') as creation_date_raw,
         _gtwh_record_index as source_record_index,
         _gtwh_run_id as extract_run_id,
         _gtwh_extracted_at as extracted_at,
         case
             when doc is null then 'malformed_json'
-            when metadata_key is null or json_type(meta) != 'OBJECT' then 'missing_field'
+            when
+                json_extract(doc, '$."source-ref"') is null
+                and json_extract(doc, '$.source') is null
+                then 'missing_field'
+            when not list_bool_and(list_transform(labels, l -> l.is_metadata_object)) then 'wrong_type'
         end as quarantine_reason,
         line
-    from extracted
+    from typed
 ),
 
 final as (
