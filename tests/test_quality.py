@@ -226,7 +226,8 @@ def _write_corpus(mirror: Path) -> dict[str, object]:
         manifest_line(901, human="maybe"),
         manifest_line(902, created=""),
         json.dumps(manifest_line(903))[:70],
-        json.dumps({"source-ref": "s3://bkt/images/IMG_000904.jpg"}),
+        json.dumps({"source-ref": "s3://bkt/images/IMG_000904.jpg"}),  # not labeled yet: staged
+        json.dumps({k: v for k, v in manifest_line(905).items() if k != "source-ref"}),  # no object
     ]
     write_s3(mirror, "out/job-a/manifests/output/output.manifest", lines)
     base = "out/job-a/annotations/consolidated-annotation/consolidation-response"

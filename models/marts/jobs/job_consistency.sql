@@ -59,11 +59,14 @@ auto_id_checks as (
         a.labeling_job_name,
         count(distinct a.dataset_object_id) as auto_labeled_ids,
         count(distinct a.dataset_object_id) filter (
-            where
-                h.dataset_object_id is not null
-                or (f.are_whole_numbers and not regexp_full_match(a.dataset_object_id, '[0-9]+'))
+            where h.dataset_object_id is not null or (f.are_whole_numbers and not a.is_whole_number)
         ) as auto_label_id_mismatches
-    from auto_annotations as a
+    from (
+        select
+            *,
+            regexp_full_match(dataset_object_id, '[0-9]+') as is_whole_number
+        from auto_annotations
+    ) as a
     left join human_ids as h
         on a.labeling_job_name = h.labeling_job_name and a.dataset_object_id = h.dataset_object_id
     left join human_id_forms as f on a.labeling_job_name = f.labeling_job_name

@@ -28,14 +28,14 @@ final as (
         labeling_job_name,
         source_ref,
         label_position,
-        label.label_attribute_name as label_attribute_name,
+        label.label_attribute_name,
         coalesce(label.label_attribute_name = own_label_attribute_name, false) as is_own_label,
-        label.human_annotated as human_annotated,
-        label.labeled_at as labeled_at,
-        label.metadata_job_name as metadata_job_name,
-        label.label_type as label_type,
-        label.failure_reason as failure_reason,
-        label.adjustment_status as adjustment_status,
+        label.human_annotated,
+        label.labeled_at,
+        label.metadata_job_name,
+        label.label_type,
+        label.failure_reason,
+        label.adjustment_status,
         source_file
     from unnested
 )
