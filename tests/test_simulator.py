@@ -218,7 +218,7 @@ def test_json_files_validate_against_the_botocore_output_shapes(demo) -> None:
         for path in root.glob(pattern):
             _assert_valid(load(path), shape, path)
             counted[pattern] += 1
-    assert counted[checks[0][0]] == 9 and counted[checks[1][0]] == 3
+    assert counted[checks[0][0]] == 13 and counted[checks[1][0]] == 3
     assert counted[checks[3][0]] == 3
     gmd = session.get_service_model("cloudwatch").operation_model("GetMetricData")
     query_shape = gmd.input_shape.members["MetricDataQueries"]
@@ -479,17 +479,24 @@ def test_s3_output_agrees_with_the_label_counters(demo) -> None:
         assert n_inputs == sum(
             counters[k] for k in ("TotalLabeled", "FailedNonRetryableError", "Unlabeled")
         )
-        if d["LabelingJobStatus"] != "Completed":
+        if d["LabelingJobStatus"] in ("Failed", "InProgress"):
             assert "LabelingJobOutput" not in d
+        if d["LabelingJobStatus"] == "Failed":
             continue
-        manifest = s3_path(root, d["LabelingJobOutput"]["OutputDatasetS3Uri"])
+        # a stopped or running job's manifest holds every object too: those not labeled yet
+        # as in the input manifest, without the job's label
+        manifest = prefix / "manifests/output/output.manifest"
+        if "LabelingJobOutput" in d:
+            assert manifest == s3_path(root, d["LabelingJobOutput"]["OutputDatasetS3Uri"])
         rows = [json.loads(line) for line in manifest.read_text().splitlines()]
         assert len(rows) == n_inputs
-        meta = [next(v for k, v in r.items() if k.endswith("-metadata")) for r in rows]
+        own = d["LabelAttributeName"] + "-metadata"
+        meta = [r[own] for r in rows if own in r]
         flags = Counter(m.get("human-annotated", "failed") for m in meta)
         assert flags["yes"] == counters["HumanLabeled"]
         assert flags["no"] == counters["MachineLabeled"]
         assert flags["failed"] == counters["FailedNonRetryableError"]
+        assert len(rows) - len(meta) == counters["Unlabeled"]
         assert all(m["job-name"] == f"labeling-job/{name}" for m in meta)
 
 
@@ -541,11 +548,13 @@ def test_job_statuses_cover_the_life_cycle(demo) -> None:
     root, _ = demo
     jobs = list(describes(root).values())
     status = Counter(j["LabelingJobStatus"] for j in jobs)
-    assert status == {"Completed": 7, "Failed": 1, "InProgress": 1}
+    assert status == {"Completed": 10, "Failed": 1, "InProgress": 1, "Stopped": 1}
     failed = next(j for j in jobs if j["LabelingJobStatus"] == "Failed")
     assert failed["FailureReason"] and "LabelingJobOutput" not in failed
     running = next(j for j in jobs if j["LabelingJobStatus"] == "InProgress")
     assert running["LabelCounters"]["Unlabeled"] > 0 and "LabelingJobOutput" not in running
+    stopped = next(j for j in jobs if j["LabelingJobStatus"] == "Stopped")
+    assert stopped["LabelCounters"]["Unlabeled"] > 0 and "LabelingJobOutput" in stopped
     assert any(
         j["LabelingJobStatus"] == "Completed" and j["LabelCounters"]["FailedNonRetryableError"]
         for j in jobs

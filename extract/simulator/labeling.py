@@ -2,7 +2,12 @@
 
 For every job the S3 output agrees with ``LabelCounters``: HumanLabeled is the number of
 distinct objects in the consolidation responses, MachineLabeled the number of lines in the
-auto-annotator outputs, and a completed job's output manifest has one line per input object.
+auto-annotator outputs, and the output manifest has one line per input object. Each output
+line is its input line plus the job's ``<attr>`` and ``<attr>-metadata``; an object not labeled
+yet (a stopped or running job) keeps its input line as it was [doc: sms-data-output.html]. A
+job chained on an earlier job's output manifest therefore writes lines with both jobs' labels
+[doc: sms-reusing-data.html], and 3D point-cloud lines keep ``source-ref-metadata`` first. A
+running job's manifest is rewritten as it progresses (``JobPlan.manifest_versions``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,13 @@ import numpy as np
 import polars as pl
 
 from extract.simulator import account
-from extract.simulator.plan import OBJECT_DETECTION, JobPlan, OperationPlan
+from extract.simulator.plan import (
+    ADJUST_BOUNDING_BOX,
+    IMAGE_CLASSIFICATION,
+    POINT_CLOUD_DETECTION,
+    JobPlan,
+    OperationPlan,
+)
 from extract.simulator.scheduler import JobRun
 from extract.simulator.seeding import rng_for
 from extract.simulator.workforce import Workforce
@@ -29,8 +40,36 @@ def s3_uri(key: str) -> str:
 
 
 def image_key(job: JobPlan, object_id: int) -> str:
-    stem = "IMG" if job.kind is OBJECT_DETECTION else "SPC"
+    if job.kind is POINT_CLOUD_DETECTION:
+        return f"{job.image_keys_prefix}frame_{job.first_image + object_id:06d}.bin"
+    stem = "SPC" if job.kind is IMAGE_CLASSIFICATION else "IMG"
     return f"{job.image_keys_prefix}{stem}_{job.first_image + object_id:06d}.jpg"
+
+
+def _input_lines(job: JobPlan, oids: np.ndarray) -> pl.Series:
+    """The input-manifest line (JSON, no newline) of each object of a job that is not chained."""
+    numbers = pl.Series(oids + job.first_image).cast(pl.String).str.zfill(6)
+    if job.kind is POINT_CLOUD_DETECTION:
+        # A point-cloud frame: its format, timestamp and the vehicle's pose (world coordinates)
+        # [doc: sms-point-cloud-single-frame-input-data.html].
+        stem = s3_uri(image_key(job, 0)).rsplit("_", 1)[0] + "_"
+        t = (1_790_000_000 + (oids + job.first_image) * 0.1).round(6)
+        return pl.select(
+            pl.concat_str([
+                pl.lit('{"source-ref": "' + stem), pl.lit(numbers), pl.lit('.bin", '),
+                pl.lit('"source-ref-metadata": {"format": "binary/xyzi", "unix-timestamp": '),
+                pl.lit(pl.Series(t)).cast(pl.String),
+                pl.lit(', "ego-vehicle-pose": {"position": {"x": '),
+                pl.lit(pl.Series(np.round(oids * 1.7 - 2.7, 3))).cast(pl.String),
+                pl.lit(', "y": 116.2, "z": 1.9}, "heading": {"qx": -0.02, "qy": -0.01, '
+                       '"qz": -0.89, "qw": 0.45}}, "prefix": "'
+                       + s3_uri(job.image_keys_prefix) + '", "images": []}}'),
+            ])
+        ).to_series()  # fmt: skip
+    stem = s3_uri(image_key(job, 0)).rsplit("_", 1)[0] + "_"
+    return pl.select(
+        pl.concat_str([pl.lit('{"source-ref": "' + stem), pl.lit(numbers), pl.lit('.jpg"}')])
+    ).to_series()
 
 
 def output_manifest_key(job: JobPlan) -> str:
@@ -53,6 +92,11 @@ class S3Writer:
         self.written_keys: set[str] = set()
         self._folders: set[Path] = set()
         self.objects = 0
+        # output-manifest lines of the jobs another job is chained on, by object id
+        self._chained_on = {j.chained_from for j in plan.jobs if j.chained_from}
+        self.output_lines: dict[str, pl.Series] = {}
+        # job -> [(iterations, labeled objects, bytes)] of every output.manifest version written
+        self.manifest_versions: dict[str, list[dict]] = {}
 
     def _put(self, key: str, data: str | bytes) -> None:
         path = self.root / key
@@ -66,27 +110,18 @@ class S3Writer:
         self.objects += 1
 
     def write_inputs(self, job: JobPlan) -> None:
-        """The input manifest, the label categories and the worker UI template."""
-        if job.manifest_key not in self.written_keys:
-            numbers = pl.Series(np.arange(job.first_image, job.first_image + job.n_objects))
-            stem = s3_uri(image_key(job, 0)).rsplit("_", 1)[0] + "_"
-            lines = pl.select(
-                pl.concat_str(
-                    [
-                        pl.lit('{"source-ref": "' + stem),
-                        pl.lit(numbers).cast(pl.String).str.zfill(6),
-                        pl.lit('.jpg"}\n'),
-                    ]
-                ).str.join("")
-            ).item()
-            self._put(job.manifest_key, lines)
+        """The input manifest, the label categories and the worker UI template (a chained
+        job's input manifest is the earlier job's output manifest, written when it ends)."""
+        if job.chained_from is None and job.manifest_key not in self.written_keys:
+            lines = _input_lines(job, np.arange(job.n_objects))
+            self._put(job.manifest_key, "".join(line + "\n" for line in lines.to_list()))
         if job.label_config_key not in self.written_keys:
             doc = {
                 "document-version": "2018-11-28",
                 "labels": [{"label": c} for c in job.kind.classes],
             }
             self._put(job.label_config_key, json.dumps(doc, indent=2) + "\n")
-        if job.template_key not in self.written_keys:
+        if job.kind is not POINT_CLOUD_DETECTION and job.template_key not in self.written_keys:
             self._put(job.template_key, _template(job))
 
     def write_output(self, run: JobRun) -> None:
@@ -160,34 +195,53 @@ class S3Writer:
                 f"{prefix}activelearning/{int(keys[a, 0])}/{AUTO_SUBDIR}/auto_annotator_output.txt"
             )
             self._put(key, "".join(lines.slice(a, b - a).to_list()))
-        if job.outcome != "Completed":
-            return
-        labeled = rows.select("oid", "content")
-        failed = job.failed_objects
-        if len(failed):
-            failure = pl.DataFrame(
-                {
-                    "oid": failed,
-                    "content": [_Labeler(job, seed).failure(run.ended_ms)] * len(failed),
-                }
-            )
-            labeled = pl.concat([labeled, failure], how="vertical_relaxed")
-        labeled = labeled.sort("oid")
-        if not np.array_equal(labeled["oid"].to_numpy(), np.arange(job.n_objects)):
+        if job.outcome == "Failed":
+            return  # a failed job leaves its labels, no output manifest
+        failure = _Labeler(job, seed).failure(run.ended_ms)
+        versions = job.manifest_versions or (job.run_iterations,)
+        for number in versions:
+            self._write_manifest(job, rows, failure, upto=number, last=number == versions[-1])
+
+    def _write_manifest(
+        self, job: JobPlan, rows: pl.DataFrame, failure: str, *, upto: int, last: bool
+    ) -> None:
+        """One version of output.manifest: the objects labeled in iterations 1..``upto`` carry
+        the label, the failed objects a failure, the others their input line unchanged."""
+        if job.chained_from is not None:
+            inputs = self.output_lines[job.chained_from]
+        else:
+            inputs = _input_lines(job, np.arange(job.n_objects))
+        labeled = rows.filter(pl.col("iteration") <= upto).select("oid", "content")
+        if len(job.failed_objects):
+            failed = pl.DataFrame({"oid": job.failed_objects, "content": [failure] * len(job.failed_objects)})
+            labeled = pl.concat([labeled, failed], how="vertical_relaxed")
+        if labeled["oid"].n_unique() != len(labeled):
+            raise RuntimeError(f"{job.name}: an object is labeled twice in one manifest")
+        if job.outcome == "Completed" and len(labeled) != job.n_objects:
             raise RuntimeError(f"{job.name}: a completed job must label every object once")
-        stem = s3_uri(image_key(job, 0)).rsplit("_", 1)[0] + "_"
-        manifest = labeled.select(
-            pl.concat_str(
-                [
-                    pl.lit('{"source-ref": "' + stem),
-                    (pl.col("oid") + job.first_image).cast(pl.String).str.zfill(6),
-                    pl.lit('.jpg", '),
-                    pl.col("content").str.slice(1),
-                    pl.lit("\n"),
-                ]
+        # an output line is the input line with the label added at its end
+        with_label = pl.concat_str(
+            [pl.col("input").str.slice(0, pl.col("input").str.len_chars() - 1),
+             pl.lit(", "), pl.col("content").str.slice(1)]
+        )  # fmt: skip
+        lines = (
+            pl.DataFrame({"oid": np.arange(job.n_objects), "input": inputs})
+            .join(labeled, on="oid", how="left")
+            .sort("oid")
+            .select(
+                pl.when(pl.col("content").is_null()).then(pl.col("input")).otherwise(with_label)
             )
-        ).to_series()
-        self._put(output_manifest_key(job), "".join(manifest.to_list()))
+            .to_series()
+        )
+        text = "".join(line + "\n" for line in lines.to_list())
+        self._put(output_manifest_key(job), text)
+        if len(job.manifest_versions) > 1:
+            self.manifest_versions.setdefault(job.name, []).append(
+                {"iterations": upto, "labeled_objects": int(labeled.height),
+                 "bytes": len(text.encode())}
+            )  # fmt: skip
+        if last and job.name in self._chained_on:
+            self.output_lines[job.name] = lines
 
 
 def _runs(keys: np.ndarray) -> list[tuple[int, int]]:
@@ -206,7 +260,8 @@ class _Labeler:
         self.job = job
         self.attr = job.kind.label_attribute
         self.job_name = f"labeling-job/{job.name}"
-        rng = rng_for(seed, "labels", job.name)
+        # a chained job sees the earlier job's images: same sizes and (adjusted) boxes
+        rng = rng_for(seed, "labels", job.chained_from or job.name)
         n = job.n_objects
         self.size = rng.integers(0, len(_SIZES), n)
         self.n_boxes = rng.integers(1, 5, n)
@@ -215,6 +270,7 @@ class _Labeler:
         self.conf = rng.uniform(0.55, 0.99, (n, 4))
         self.machine_conf = rng.uniform(0.6, 0.97, (n, 4))
         self.class_map = json.dumps({str(i): c for i, c in enumerate(job.kind.classes)})
+        self.adjusted = rng.random(n) < 0.3  # adjustment jobs: boxes a worker changed
 
     def contents(self, oids: np.ndarray, *, human: np.ndarray, created_us: np.ndarray) -> pl.Series:
         """``{"<attr>": ..., "<attr>-metadata": {...}}`` for each object, as JSON text."""
@@ -231,14 +287,25 @@ class _Labeler:
             pl.concat_str([pl.lit("0."), pl.col(f"c{b}").cast(pl.String).str.zfill(2)])
             for b in range(4)
         ]
+        adjustment = []
+        if kind is ADJUST_BOUNDING_BOX:
+            df = df.with_columns(adjusted=self.adjusted[oids])
+            adjustment = [
+                pl.lit('"adjustment-status": "'),
+                pl.when(pl.col("adjusted")).then(pl.lit("adjusted")).otherwise(pl.lit("unadjusted")),
+                pl.lit('", '),
+            ]
         meta_tail = [
+            *adjustment,
             pl.lit(f'"type": "{kind.task_type}", "human-annotated": "'),
             pl.when(pl.col("human")).then(pl.lit("yes")).otherwise(pl.lit("no")),
             pl.lit('", "creation-date": "'),
             pl.col("created").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"),
             pl.lit(f'", "job-name": "{self.job_name}"}}}}'),
         ]  # fmt: skip
-        if kind is not OBJECT_DETECTION:
+        if kind is POINT_CLOUD_DETECTION:
+            return self._cuboids(df, oids, confidence, meta_tail)
+        if kind is IMAGE_CLASSIFICATION:
             c = self.cls[oids, 0]
             df = df.with_columns(cls=c, name=pl.Series(kind.classes).gather(c))
             pieces = [
@@ -255,6 +322,9 @@ class _Labeler:
         sizes = np.array(_SIZES)[self.size[oids]]
         w, h = sizes[:, :1], sizes[:, 1:]
         g = self.geo[oids]
+        if kind is ADJUST_BOUNDING_BOX:  # the worker tightened the boxes marked adjusted
+            g = g.copy()
+            g[self.adjusted[oids], :, 2:] *= 0.9
         bw = np.maximum(8, (g[:, :, 2] * w * 0.4).astype(np.int64))
         bh = np.maximum(8, (g[:, :, 3] * h * 0.4).astype(np.int64))
         left = (g[:, :, 0] * (w - bw)).astype(np.int64)
@@ -299,6 +369,33 @@ class _Labeler:
         ]
         return df.select(pl.concat_str(pieces)).to_series()
 
+    def _cuboids(self, df: pl.DataFrame, oids: np.ndarray, confidence, meta_tail) -> pl.Series:
+        """3D point-cloud object detection: one cuboid per object in the frame
+        [doc: sms-data-output.html, 3D point cloud object detection output]."""
+        g = self.geo[oids]
+        k = self.cls[oids, 0]
+        df = df.with_columns(
+            label=pl.Series(self.job.kind.classes).gather(k),
+            cx=np.round(g[:, 0, 0] * 80 - 40, 3), cy=np.round(g[:, 0, 1] * 80 - 40, 3),
+            cz=np.round(g[:, 0, 2] * 2 - 1, 3), ln=np.round(1 + g[:, 0, 3] * 4, 3),
+            wd=np.round(0.6 + g[:, 1, 0] * 1.6, 3), ht=np.round(1 + g[:, 1, 1] * 1.2, 3),
+            yaw=np.round(g[:, 1, 2] * 6.28 - 3.14, 3),
+        )  # fmt: skip
+
+        def num(c: str) -> pl.Expr:
+            return pl.col(c).cast(pl.String)
+
+        pieces = [
+            pl.lit(f'{{"{self.attr}": {{"boundingBoxes": [{{"label": "'), pl.col("label"),
+            pl.lit('", "centerX": '), num("cx"), pl.lit(', "centerY": '), num("cy"),
+            pl.lit(', "centerZ": '), num("cz"), pl.lit(', "length": '), num("ln"),
+            pl.lit(', "width": '), num("wd"), pl.lit(', "height": '), num("ht"),
+            pl.lit(', "roll": 0, "pitch": 0, "yaw": '), num("yaw"),
+            pl.lit(f'}}]}}, "{self.attr}-metadata": {{"objects": [{{"confidence": '),
+            confidence[0], pl.lit(f'}}], "class-map": {self.class_map}, '), *meta_tail,
+        ]  # fmt: skip
+        return df.select(pl.concat_str(pieces)).to_series()
+
     def failure(self, ended_ms: int) -> str:
         return (
             f'{{"{self.attr}-metadata": {{"failure-reason": "{_OBJECT_FAILURE}", '
@@ -308,7 +405,7 @@ class _Labeler:
 
 
 def _template(job: JobPlan) -> str:
-    tag = "crowd-bounding-box" if job.kind is OBJECT_DETECTION else "crowd-image-classifier"
+    tag = "crowd-image-classifier" if job.kind is IMAGE_CLASSIFICATION else "crowd-bounding-box"
     labels = json.dumps(list(job.kind.classes))
     return (
         '<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>\n'
@@ -376,9 +473,14 @@ def describe_labeling_job(run: JobRun, plan: OperationPlan, workforce: Workforce
             algo["InitialActiveLearningModelArn"] = final_model_arn(plan.job(job.warm_from))
         algo["LabelingJobResourceConfig"] = {"VolumeKmsKeyId": ""}
         doc["LabelingJobAlgorithmsConfig"] = algo
+    if job.kind is POINT_CLOUD_DETECTION:  # 3D tasks use the worker UI Ground Truth provides
+        ui = {"HumanTaskUiArn": f"arn:aws:sagemaker:{account.REGION}:394669845002:"
+                                "human-task-ui/PointCloudObjectDetection"}  # fmt: skip
+    else:
+        ui = {"UiTemplateS3Uri": s3_uri(job.template_key)}
     doc["HumanTaskConfig"] = {
         "WorkteamArn": workforce.teams[job.team].arn,
-        "UiConfig": {"UiTemplateS3Uri": s3_uri(job.template_key)},
+        "UiConfig": ui,
         "PreHumanTaskLambdaArn": account.lambda_arn(job.kind.pre_lambda),
         "TaskKeywords": list(job.kind.keywords),
         "TaskTitle": job.kind.title,
@@ -395,7 +497,7 @@ def describe_labeling_job(run: JobRun, plan: OperationPlan, workforce: Workforce
     if job.role:
         tags.append({"Key": "experiment", "Value": f"birds-od-{job.role}"})
     doc["Tags"] = tags
-    if job.outcome == "Completed":
+    if job.outcome in ("Completed", "Stopped"):
         output: dict = {"OutputDatasetS3Uri": s3_uri(output_manifest_key(job))}
         model = final_model_arn(job)
         if model:

@@ -80,6 +80,43 @@ IMAGE_CLASSIFICATION = TaskKind(
     tasks_per_hour=300.0,
 )
 
+# Adjustment of earlier bounding boxes: a job on a previous job's output manifest, under its
+# own LabelAttributeName, whose metadata says whether the box was changed (adjustment-status)
+# [doc: https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-verify-manifest.html].
+ADJUST_BOUNDING_BOX = TaskKind(
+    name="od-adjust",
+    task_type="groundtruth/object-detection",
+    algorithm="object-detection",
+    label_attribute="adjusted-bounding-box",
+    median_seconds=20.0,
+    time_limit=600,
+    pre_lambda="PRE-AdjustmentBoundingBox",
+    acs_lambda="ACS-AdjustmentBoundingBox",
+    title="Check and adjust the boxes around each bird",
+    description="Move or resize the existing boxes so that each bird and nest is boxed tightly.",
+    keywords=("image", "object", "detection", "adjustment"),
+    classes=("bird", "nest"),
+    tasks_per_hour=110.0,
+)
+# 3D point-cloud object detection: input lines carry source-ref-metadata (frame format,
+# timestamp, ego-vehicle pose) and keep it in the output, before the label
+# [doc: sms-point-cloud-single-frame-input-data.html; sms-data-output.html, 3D point cloud].
+POINT_CLOUD_DETECTION = TaskKind(
+    name="pc",
+    task_type="groundtruth/point_cloud_object_detection",
+    algorithm="",
+    label_attribute="3d-bounding-box",
+    median_seconds=90.0,
+    time_limit=3600,
+    pre_lambda="PRE-3DPointCloudObjectDetection",
+    acs_lambda="ACS-3DPointCloudObjectDetection",
+    title="Draw a cuboid around each vehicle and pedestrian",
+    description="Fit a 3D cuboid around every car, pedestrian and cyclist in the point cloud.",
+    keywords=("3d", "point cloud", "lidar", "cuboid"),
+    classes=("Car", "Pedestrian", "Cyclist"),
+    tasks_per_hour=30.0,
+)
+
 TEAM_NAMES = ("bird-spotters", "nest-watchers", "species-experts")
 TEAM_KINDS = (OBJECT_DETECTION, OBJECT_DETECTION, IMAGE_CLASSIFICATION)
 DEMO_TEAM_SIZES = (16, 10, 12)
@@ -130,6 +167,12 @@ class JobPlan:
     project: str = "birds"
     reference_code: str = ""
     availability_seconds: int = 864_000
+    # A job chained on an earlier job's output manifest (its input manifest): its objects are
+    # that job's objects, and its output lines keep that job's labels.
+    chained_from: str | None = None
+    # Output manifest versions Ground Truth writes while the job runs: after these iterations
+    # (the last version is the one left in S3).
+    manifest_versions: tuple[int, ...] = ()
 
     @property
     def human_labeled(self) -> int:
@@ -276,11 +319,16 @@ class _JobFactory:
         not_before_ms: int | None = None,
         role: str | None = None,
         schedule_key: tuple | None = None,
+        chained_from: str | None = None,
+        manifest_versions: tuple[int, ...] = (),
     ) -> JobPlan:
         rng = rng_for(self.seed, "job", name)
         order = rng.permutation(n_objects)
         failed = np.sort(order[:n_failed])
         ids = order[n_failed:]
+        if chained_from is not None:  # the earlier job's failed objects fail again
+            failed = self.by_name(chained_from).failed_objects.copy()
+            ids = order[~np.isin(order, failed)]
         if auto:
             sched = active_learning_schedule(
                 len(ids),
@@ -319,9 +367,24 @@ class _JobFactory:
             role=role,
             project=project,
             reference_code=account.ACCOUNT_ID + alnum(rng, 16),
+            chained_from=chained_from,
+            manifest_versions=manifest_versions,
         )
         self.jobs.append(job)
         return job
+
+    def by_name(self, name: str) -> JobPlan:
+        return next(j for j in self.jobs if j.name == name)
+
+    def chain(self, name: str, parent: str, *, kind: TaskKind, team: int, priority: int) -> JobPlan:
+        """A job that labels ``parent``'s output manifest, posted once ``parent`` has ended."""
+        p = self.by_name(parent)
+        return self.add(
+            name, kind=kind, team=team, workers=1, n_objects=p.n_objects,
+            manifest_key=f"{p.output_prefix}{p.name}/manifests/output/output.manifest",
+            image_prefix=p.image_keys_prefix, first_image=p.first_image, project=p.project,
+            priority=priority, created_after=(parent,), chained_from=parent,
+        )  # fmt: skip
 
 
 def _at(day0_ms: int, day: float, hour: float, rng: np.random.Generator) -> int:
@@ -405,8 +468,27 @@ def _base_jobs(
         "species-ic-batch-03", kind=ic, team=2, workers=3, n_objects=n,
         manifest_key="species/input/species-ic-batch-03.manifest",
         image_prefix="species/images/batch-03/", project="species", priority=14,
-        max_concurrent=batch, outcome="InProgress", run_iterations=4,
+        max_concurrent=batch, outcome="InProgress", run_iterations=4, manifest_versions=(3, 4),
         not_before_ms=_at(day0_ms, days - 3, 8.75, rng),
+    )  # fmt: skip
+    # Shapes of real accounts: a job chained on a completed job's output (two labels per line),
+    # an adjustment job, a 3D point-cloud job and a job stopped part-way.
+    f.chain("species-ic-feeders", "birds-od-feeders", kind=ic, team=2, priority=15)
+    f.chain("birds-od-nests-adjust", "birds-od-nests", kind=ADJUST_BOUNDING_BOX, team=1,
+            priority=16)  # fmt: skip
+    n = sized(60, 12)
+    f.add(
+        "lidar-pc-od-001", kind=POINT_CLOUD_DETECTION, team=1, workers=1, n_objects=n,
+        manifest_key="lidar/input/lidar-pc-od-001.manifest", image_prefix="lidar/frames/",
+        project="lidar", priority=17, max_concurrent=max(6, n // 2),
+        created_ms=_at(day0_ms, max(6, round(days * 0.6)), 10.0, rng),
+    )  # fmt: skip
+    n = sized(300, 30)
+    f.add(
+        "birds-od-perches", kind=od, team=1, workers=2, n_objects=n,
+        manifest_key="birds/input/birds-od-perches.manifest", image_prefix="birds/perches/",
+        project="birds", priority=18, max_concurrent=max(10, n // 3), outcome="Stopped",
+        run_iterations=1, created_ms=_at(day0_ms, max(7, round(days * 0.65)), 11.0, rng),
     )  # fmt: skip
 
 

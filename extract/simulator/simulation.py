@@ -13,7 +13,15 @@ from extract.simulator.identity import write_cognito, write_workteams
 from extract.simulator.labeling import S3Writer, write_describe
 from extract.simulator.logs import LogWriter
 from extract.simulator.metrics import MetricRecorder
-from extract.simulator.plan import CHAIN_A, CHAIN_B, CHAIN_D, CONTROL_C, DAY_MS, build_plan
+from extract.simulator.plan import (
+    CHAIN_A,
+    CHAIN_B,
+    CHAIN_D,
+    CONTROL_C,
+    DAY_MS,
+    POINT_CLOUD_DETECTION,
+    build_plan,
+)
 from extract.simulator.scheduler import Scheduler
 from extract.simulator.summary import SimulationSummary
 from extract.simulator.workforce import build_workforce
@@ -113,6 +121,11 @@ def simulate(
         scenario={
             "chain": [CHAIN_A, CHAIN_B, CHAIN_D],
             "control": {"job": CONTROL_C, "compare_with": CHAIN_B, "same_input_as": CHAIN_B},
+            # shapes of real accounts (see plan._base_jobs)
+            "chained": {j.name: j.chained_from for j in plan.jobs if j.chained_from},
+            "point_cloud": [j.name for j in plan.jobs if j.kind is POINT_CLOUD_DETECTION],
+            "running": [j.name for j in plan.jobs if j.outcome == "InProgress"],
+            "stopped": [j.name for j in plan.jobs if j.outcome == "Stopped"],
         },
         events_by_type=dict(sorted(c.by_type.items())),
         job_status={r.plan.name: r.plan.outcome for r in scheduler.runs},
@@ -131,6 +144,7 @@ def simulate(
         export_files=c.export_files,
         metric_files=metric_files,
         metric_events_dropped=metrics.dropped,
+        manifest_versions=s3.manifest_versions,
     )
     (out / SUMMARY_FILE).write_text(summary.to_json())
     return summary

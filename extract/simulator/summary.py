@@ -45,6 +45,8 @@ class SimulationSummary:
     export_files: int = 0
     metric_files: list[str] = field(default_factory=list)
     metric_events_dropped: int = 0
+    # job -> every output.manifest version it wrote: iterations covered, labeled objects, bytes
+    manifest_versions: dict[str, list[dict]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """Deterministic JSON of every field except ``out`` (so that it does not depend on
