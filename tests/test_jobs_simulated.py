@@ -1,6 +1,8 @@
 """Acceptance on the simulated operation (what ``make etl`` builds): job B, started from A's
 final model, is cheaper, faster and more automated than its control C on the same input
-manifest; A -> B -> D resolves as one chain; and the numbers trace back to the
+manifest; A -> B -> D resolves as one chain; jobs chained on an earlier job's output manifest,
+the 3D point-cloud job, the stopped job and the running job (whose manifest is rewritten
+between two runs) count their own objects; and the numbers trace back to the
 DescribeLabelingJob files and the S3 output in the simulator's mirror, read here in plain
 Python."""
 
@@ -8,14 +10,15 @@ from __future__ import annotations
 
 import io
 import json
-from collections import defaultdict
+import os
+from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from extract.pipeline import run_etl
+from extract.pipeline import ensure_simulation, run_etl
 from tests.conftest import isolated_settings
 
 FEE = 0.08  # the shipped price book's service fee
@@ -58,14 +61,74 @@ def s3_iterations(mirror: Path) -> dict[tuple[str, int], list[int]]:
     return out
 
 
+def output_manifest(mirror: Path, job: str) -> Path:
+    return next(mirror.glob(f"s3/*/**/{job}/manifests/output/output.manifest"))
+
+
+def own_statuses(mirror: Path, job: str) -> Counter:
+    """Objects by status in the job's output manifest, read through its LabelAttributeName."""
+    own = describe(mirror, job)["LabelAttributeName"] + "-metadata"
+    out: Counter = Counter()
+    for text in output_manifest(mirror, job).read_text().splitlines():
+        meta = json.loads(text).get(own)
+        if meta is None:
+            out["unlabeled"] += 1
+        elif "failure-reason" in meta:
+            out["failed"] += 1
+        else:
+            out["human" if meta["human-annotated"] == "yes" else "machine"] += 1
+    return out
+
+
+def earlier_version(mirror: Path, job: str, iterations: int) -> str:
+    """The running job's manifest as Ground Truth wrote it after ``iterations`` batches: the
+    objects labeled later keep their input line (rebuilt here from the final file and the
+    consolidation responses)."""
+    attr = describe(mirror, job)["LabelAttributeName"]
+    later = {
+        str(e["datasetObjectId"])
+        for p in mirror.glob(
+            f"s3/*/**/{job}/annotations/**/consolidation-response/iteration-*/*.json"
+        )
+        if int(p.parent.name.removeprefix("iteration-")) > iterations
+        for e in json.loads(p.read_text())
+    }
+    out = []
+    for i, text in enumerate(output_manifest(mirror, job).read_text().splitlines()):
+        if str(i) in later:
+            row = json.loads(text)
+            text = json.dumps({k: v for k, v in row.items() if k not in (attr, f"{attr}-metadata")})
+        out.append(text + "\n")
+    return "".join(out)
+
+
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory: pytest.TempPathFactory):
+    """``make etl`` on the simulated operation, run as Ground Truth's S3 evolves: first with the
+    running job's earlier output.manifest, then again once it was rewritten."""
     settings = isolated_settings(tmp_path_factory.mktemp("jobs-simulated"))
+    mirror = ensure_simulation(settings)
+    summary = json.loads((mirror / "_simulation.json").read_text())
+    scenario = summary["scenario"]
+    (running,) = scenario["running"]
+    first, last = summary["manifest_versions"][running]
+    path = output_manifest(mirror, running)
+    final = path.read_bytes()
+    assert len(final) == last["bytes"]
+    earlier = earlier_version(mirror, running, first["iterations"]).encode()
+    assert len(earlier) == first["bytes"]  # exactly the version the simulator wrote first
+    path.write_bytes(earlier)
+    os.utime(path, (1_790_000_000, 1_790_000_000))
+    first_run = run_etl(settings, "simulator", out=io.StringIO())
+    path.write_bytes(final)
+    os.utime(path, (1_790_003_600, 1_790_003_600))
     run_etl(settings, "simulator", out=io.StringIO())
-    mirror = settings.simulator_dir
-    scenario = json.loads((mirror / "_simulation.json").read_text())["scenario"]
     con = duckdb.connect(str(settings.warehouse), read_only=True)
-    yield con, mirror, scenario
+    yield (
+        con,
+        mirror,
+        scenario | {"versions": (first, last), "first_run": first_run.extraction.run_id},
+    )
     con.close()
 
 
@@ -188,3 +251,97 @@ def test_job_names_in_marts_are_the_describe_files(simulated):
         assert {
             r[0] for r in con.execute(f"select labeling_job_name from {table}").fetchall()
         } == jobs, table
+
+
+def test_every_job_counts_its_own_label_in_the_manifest(simulated):
+    """Chained and adjustment jobs (two labels per line), the 3D job (source-ref-metadata
+    first), the stopped and the running job: counted through their own LabelAttributeName."""
+    con, mirror, scenario = simulated
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select labeling_job_name, manifest_objects, manifest_human_labeled, "
+            "manifest_machine_labeled, manifest_failed, manifest_unlabeled, is_manifest_consistent "
+            "from job_consistency where manifest_objects is not null"
+        ).fetchall()
+    }
+    jobs = [
+        *scenario["chained"],
+        *scenario["point_cloud"],
+        *scenario["stopped"],
+        *scenario["running"],
+    ]
+    assert set(jobs) <= set(rows)
+    for job in rows:
+        want = own_statuses(mirror, job)
+        assert rows[job][:5] == (sum(want.values()), want["human"], want["machine"],
+                                 want["failed"], want["unlabeled"]), job  # fmt: skip
+        assert rows[job][5] is True, job
+    for job in (*scenario["stopped"], *scenario["running"]):
+        assert rows[job][1] > 0 and rows[job][4] > 0, job  # labeled and unlabeled objects
+
+
+def test_chained_jobs_counts_and_cost_are_their_own(simulated):
+    con, mirror, scenario = simulated
+    iterations = s3_iterations(mirror)
+    working = dict(con.execute(
+        "select labeling_job_name, sum(working_seconds) / 3600 from int_task_working_time group by 1"
+    ).fetchall())  # fmt: skip
+    for job, parent in scenario["chained"].items():
+        human = sum(v[0] for (j, _), v in iterations.items() if j == job)
+        machine = sum(v[1] for (j, _), v in iterations.items() if j == job)
+        row = con.execute(
+            "select human_labeled_objects, machine_labeled_objects, cost_total_usd "
+            "from fct_labeling_job_costs where labeling_job_name = ?",
+            [job],
+        ).fetchone()
+        assert row[:2] == (human, machine), job
+        assert float(row[2]) == pytest.approx(
+            (human + machine) * FEE + working[job] * HOURLY, abs=1e-3
+        )
+        counters = describe(mirror, job)["LabelCounters"]
+        assert (counters["HumanLabeled"], counters["MachineLabeled"]) == (human, machine)
+        # every line keeps the earlier job's label too, queryable beside the job's own
+        labels = con.execute(
+            "select label_attribute_name, is_own_label, metadata_job_name, count(*) "
+            "from stg_groundtruth__output_manifest_labels where labeling_job_name = ? group by all "
+            "order by 2",
+            [job],
+        ).fetchall()
+        lines = len(output_manifest(mirror, job).read_text().splitlines())
+        assert labels == [
+            (describe(mirror, parent)["LabelAttributeName"], False, parent, lines),
+            (describe(mirror, job)["LabelAttributeName"], True, job, lines),
+        ]
+
+
+def test_rewritten_manifest_lands_whole_and_counts_once(simulated):
+    con, mirror, scenario = simulated
+    (running,) = scenario["running"]
+    first, last = scenario["versions"]
+    lake = duckdb.connect()
+    landed = lake.execute(
+        "select _gtwh_run_id = ?, count(*) from read_parquet(?) where key like ? group by 1",
+        [scenario["first_run"], str(mirror.parent / "lake/output_manifests/*.parquet"),
+         f"%/{running}/manifests/output/output.manifest"],
+    ).fetchall()  # fmt: skip
+    n = len(output_manifest(mirror, running).read_text().splitlines())
+    assert dict(landed) == {True: n, False: n}  # both versions, every line of each
+    staged = dict(con.execute(
+        "select object_status, count(*) from stg_groundtruth__output_manifests "
+        "where labeling_job_name = ? group by all", [running]
+    ).fetchall())  # fmt: skip
+    assert staged == {"human": last["labeled_objects"], "unlabeled": n - last["labeled_objects"]}
+    assert first["labeled_objects"] < last["labeled_objects"]
+
+
+def test_no_manifest_line_is_quarantined_and_every_resource_reconciles(simulated):
+    con, _, _ = simulated
+    assert (
+        con.execute(
+            "select count(*) from quarantine where resource in ('output_manifests', 'auto_annotations')"
+        ).fetchone()[0]
+        == 0
+    )
+    rows = con.execute("select resource, is_balanced from reconciliation").fetchall()
+    assert rows and all(ok for _, ok in rows), rows
