@@ -24,8 +24,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.extraction import extract_mirror
 from extract.pipeline import run_etl
+from extract.transform import dbt
 from tests.jobfiles import (
     BUCKET,
     OUTPUT_PREFIX,
@@ -169,13 +169,39 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     auto = json.dumps(label("bounding-box", "od-auto", human=False))
     # a tab, several spaces, a space and trailing whitespace: the notebooks split on any of it
     auto_file(mirror).write_text(f"2\t{auto}\n3   {auto}\n1 {auto}\nimg-9 {auto} \t\n")
-    first = extract_mirror(settings, mirror)
-    # Ground Truth rewrites the running job's output.manifest: a new version lands.
+    first = run_etl(settings, f"mirror:{mirror}", out=io.StringIO()).extraction
+    # Ground Truth rewrites the running job's output.manifest: a new version lands, and the
+    # incremental models take it in.
     write_manifest(mirror, "od-running", RUNNING_V2, mtime=datetime(2026, 10, 4, 13).timestamp())
     result = run_etl(settings, f"mirror:{mirror}", out=io.StringIO())
+    incremental = snapshot(settings)
+    rebuilt = dbt(settings, "build", "--full-refresh")
+    assert rebuilt.success, rebuilt.failures
     con = duckdb.connect(str(settings.warehouse), read_only=True)
-    yield con, mirror, settings, first, result
+    yield con, mirror, settings, first, result, (incremental, snapshot(settings, con))
     con.close()
+
+
+COMPARED = ("base_groundtruth__output_manifests", "base_groundtruth__auto_annotations",
+            "stg_groundtruth__output_manifests", "stg_groundtruth__output_manifest_labels",
+            "job_consistency", "fct_labeling_job_costs")  # fmt: skip
+
+
+def snapshot(settings, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, list]:
+    own = con is None
+    con = con or duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        return {
+            t: sorted(
+                map(repr, con.execute(f"select * exclude (extracted_at) from {t}").fetchall())
+            )
+            if "extracted_at" in [c[0] for c in con.execute(f"describe {t}").fetchall()]
+            else sorted(map(repr, con.execute(f"select * from {t}").fetchall()))
+            for t in COMPARED
+        }
+    finally:
+        if own:
+            con.close()
 
 
 def test_each_line_counts_for_its_own_job_label(built):
@@ -238,7 +264,7 @@ def test_chained_job_counts_and_cost_are_its_own(built):
 def test_unlabeled_objects_are_staged_and_the_run_passes(built):
     """Running and stopped jobs: objects not labeled yet are objects, not quarantine, and the
     run (extract, staging, validation, marts) succeeds."""
-    con, _, _, _, result = built
+    con, _, _, _, result, _ = built
     assert result.marts.success and result.staging.success
     assert (
         con.execute(
@@ -260,7 +286,7 @@ def test_unlabeled_objects_are_staged_and_the_run_passes(built):
 
 
 def test_a_rewritten_manifest_is_kept_whole_and_counted_once(built):
-    con, _, settings, first, _ = built
+    con, _, settings, first, *_ = built
     lake = duckdb.connect()
     versions = lake.execute(
         "select _gtwh_run_id, count(*) from read_parquet(?) where key like '%od-running/%' group by all",
@@ -296,7 +322,7 @@ def test_auto_annotations_split_on_any_whitespace_under_any_matching_name(built)
 
 
 def test_auto_label_ids_that_disagree_with_consolidation_ids_warn(built):
-    con, _, _, _, result = built
+    con, _, _, _, result, _ = built
     rows = dict(
         (r[0], r[1:])
         for r in con.execute(
@@ -308,3 +334,14 @@ def test_auto_label_ids_that_disagree_with_consolidation_ids_warn(built):
     assert rows["ic-chain"] == (1, 0, True)
     assert rows["od-base"] == (None, None, None)
     assert result.marts.tests_warned >= 1
+
+
+def test_incremental_build_equals_a_rebuild(built):
+    """The second run took the new manifest version in incrementally; a full rebuild gives the
+    same rows."""
+    *_, (incremental, rebuilt) = built
+    for table in COMPARED:
+        assert incremental[table] == rebuilt[table], table
+    assert len(incremental["base_groundtruth__output_manifests"]) == sum(
+        map(len, MANIFESTS.values())
+    ) + len(RUNNING_V1)
