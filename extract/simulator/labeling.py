@@ -213,7 +213,9 @@ class S3Writer:
             inputs = _input_lines(job, np.arange(job.n_objects))
         labeled = rows.filter(pl.col("iteration") <= upto).select("oid", "content")
         if len(job.failed_objects):
-            failed = pl.DataFrame({"oid": job.failed_objects, "content": [failure] * len(job.failed_objects)})
+            failed = pl.DataFrame(
+                {"oid": job.failed_objects, "content": [failure] * len(job.failed_objects)}
+            )
             labeled = pl.concat([labeled, failed], how="vertical_relaxed")
         if labeled["oid"].n_unique() != len(labeled):
             raise RuntimeError(f"{job.name}: an object is labeled twice in one manifest")
@@ -292,7 +294,9 @@ class _Labeler:
             df = df.with_columns(adjusted=self.adjusted[oids])
             adjustment = [
                 pl.lit('"adjustment-status": "'),
-                pl.when(pl.col("adjusted")).then(pl.lit("adjusted")).otherwise(pl.lit("unadjusted")),
+                pl.when(pl.col("adjusted"))
+                .then(pl.lit("adjusted"))
+                .otherwise(pl.lit("unadjusted")),
                 pl.lit('", '),
             ]
         meta_tail = [
