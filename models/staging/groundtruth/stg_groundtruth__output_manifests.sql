@@ -19,11 +19,18 @@ jobs as (
     select * from {{ ref('stg_sagemaker__labeling_jobs') }}
 ),
 
-latest as (
-    select *
+versioned as (
+    select
+        *,
+        max(extracted_at) over (partition by bucket, key) as latest_extracted_at
     from base
-    where quarantine_reason is null
-    qualify extracted_at = max(extracted_at) over (partition by bucket, key)
+),
+
+latest as (
+    -- the latest version, even when some (or all) of its lines are in quarantine
+    select * exclude (latest_extracted_at)
+    from versioned
+    where extracted_at = latest_extracted_at and quarantine_reason is null
 ),
 
 owned as (
