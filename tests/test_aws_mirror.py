@@ -60,13 +60,12 @@ def _metric_points(settings, job: str) -> Counter:
         metric = stat["Metric"]
         dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
         if job in {v for _, v in dims}:
-            name = {"Max": "Maximum"}.get(stat["Stat"], stat["Stat"])  # see the report
             out[
                 (
                     metric["Namespace"],
                     metric["MetricName"],
                     dims,
-                    name,
+                    stat["Stat"],
                     stat["Period"],
                     datetime.fromisoformat(ts),
                     value,
@@ -83,8 +82,9 @@ def _smallest_job_metrics(mirror) -> tuple[str, datetime, datetime]:
         queries = {q["Id"]: q for q in doc["MetricDataQueries"]}
         for result in doc["MetricDataResults"]:
             dims = queries[result["Id"]]["MetricStat"]["Metric"]["Dimensions"]
-            job = next(d["Value"] for d in dims if d["Name"] in ("LabelingJob", "LabelingJobName"))
-            points.setdefault(job, []).extend(result["Timestamps"])
+            job = next((d["Value"] for d in dims if d["Name"] in ("LabelingJob", "LabelingJobName")), None)
+            if job is not None:  # JobsSucceeded & co. are account-level series
+                points.setdefault(job, []).extend(result["Timestamps"])
     job = min((j for j in points if points[j]), key=lambda j: (len(points[j]), j))
     times = sorted(datetime.fromisoformat(t) for t in points[job])
     return job, times[0], times[-1] + timedelta(hours=1)
