@@ -13,6 +13,9 @@ Known differences, all on the emulator's side, are normalised and listed here:
   period, time, value): the request's ids and labels are the requester's choice, and moto's
   GetMetricData (queries x periods x points) only affords one job's metrics here;
 - the mirror lands a NULL row for a query with no points; ListMetrics never offers one.
+
+Both paths land an empty ListUsersInGroup answer (the simulator's emptied group) as the same
+placeholder row (user NULL).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def _rows(settings, resource: str) -> Counter:
         values = dict(zip(columns, row, strict=True))
         if resource in TEXT_JSON:
             values[TEXT_JSON[resource]] = json.loads(values[TEXT_JSON[resource]])
-        if resource in ("users", "group_members"):
+        if resource in ("users", "group_members") and values["user"] is not None:
             values["user"] = values["user"].replace(', "MFAOptions": []', "")
         out[json.dumps(values, sort_keys=True)] += 1
     return out
