@@ -60,7 +60,7 @@ def test_an_emptied_group_has_no_members_and_the_history_shows_who_left_when(tmp
         "select count(*) from stg_cognito__group_members where cognito_group_name = ?", [GROUP]
     ).fetchone()
     history = con.execute(
-        "select cognito_sub, spell_number, joined_at, not_listed_at, left_at, is_current, "
+        "select cognito_sub, spell_number, joined_extracted_at, not_listed_extracted_at, left_extracted_at, is_current, "
         "is_in_first_snapshot from dim_workers_group_history where cognito_user_pool_id = ? "
         "and cognito_group_name = ? order by cognito_sub",
         [POOL, GROUP],
@@ -95,7 +95,7 @@ def test_a_member_who_left_and_came_back_has_two_spells_and_is_current(tmp_path)
     assert built.success, built.failures
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     history = con.execute(
-        "select spell_number, joined_at, left_at, is_current from dim_workers_group_history "
+        "select spell_number, joined_extracted_at, left_extracted_at, is_current from dim_workers_group_history "
         "order by spell_number"
     ).fetchall()
     members = con.execute("select cognito_sub from stg_cognito__group_members").fetchall()

@@ -3,9 +3,9 @@
     spell), derived from the group's snapshots (every extraction that landed the group: one
     ListUsersInGroup answer, all pages). A spell starts at the first snapshot that lists the sub
     after one that did not (or at the group's first snapshot) and ends at the first snapshot
-    that no longer lists it (`left_at`), an empty answer included; `is_current` spells are in
-    the newest snapshot (= stg_cognito__group_members). Times are extraction times: the change
-    happened at or before them, after the previous snapshot.
+    that no longer lists it (`left_extracted_at`), an empty answer included; `is_current` spells
+    are in the newest snapshot (= stg_cognito__group_members). The times (`*_extracted_at`) are
+    extraction times: the change happened after the previous snapshot and at or before them.
 -#}
 with base as (
     select * from {{ ref('base_cognito__group_members') }}
@@ -80,10 +80,10 @@ timed as (
             partition by spells.cognito_user_pool_id, spells.cognito_group_name, spells.cognito_sub
             order by spells.first_snapshot_number
         ) as spell_number,
-        first_listing.extracted_at as joined_at,
-        first_listing.previous_snapshot_at as not_listed_at,
-        last_listing.extracted_at as last_listed_at,
-        last_listing.next_snapshot_at as left_at,
+        first_listing.extracted_at as joined_extracted_at,
+        first_listing.previous_snapshot_at as not_listed_extracted_at,
+        last_listing.extracted_at as last_listed_extracted_at,
+        last_listing.next_snapshot_at as left_extracted_at,
         spells.first_snapshot_number = 1 as is_in_first_snapshot,
         last_listing.next_snapshot_at is null as is_current
     from spells
