@@ -146,6 +146,18 @@ def write_users(mirror: Path, users: list[dict], *, pool: str = POOL, page: str 
     return path
 
 
+def write_group(mirror: Path, group: str, users: list[dict] | None, *, pool: str = POOL,
+                page: str = "page-0001.json") -> Path:
+    """A ListUsersInGroup page; ``users=None`` deletes the page (a group answered in fewer pages)."""
+    path = mirror / "cognito-idp" / pool / "groups" / group / page
+    if users is None:
+        path.unlink(missing_ok=True)
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"Users": users}))
+    return path
+
+
 def labeling_job(
     name: str,
     *,

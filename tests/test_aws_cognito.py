@@ -8,7 +8,10 @@ from datetime import datetime
 import pytest
 from botocore.stub import Stubber
 
+from extract.extraction import extract_mirror
 from extract.sources.aws import extract_aws
+from tests.awsfiles import write_group
+from tests.conftest import isolated_settings
 from tests.test_aws_support import (
     ACCOUNT,
     REGION,
@@ -191,3 +194,38 @@ def test_access_denied_on_list_users_names_the_permission_and_the_rest_lands(aws
         "the credentials need cognito-idp:ListUsers."
     )
     assert report.rows_by_resource() == {"users": 0, "group_members": 70}
+
+
+def test_an_emptied_group_lands_its_empty_answer_as_the_mirror_does(aws, settings, tmp_path):
+    """ListUsersInGroup with no users is an answer: it lands one placeholder row (user NULL),
+    once, and the mirror path lands the same row for the same answer."""
+    session, pool = aws
+    _run(session, pool, settings)
+    cognito = session.client("cognito-idp", region_name=REGION)
+    for page in cognito.get_paginator("list_users_in_group").paginate(
+        UserPoolId=pool, GroupName=GROUP
+    ):
+        for member in page["Users"]:
+            cognito.admin_remove_user_from_group(
+                UserPoolId=pool, Username=member["Username"], GroupName=GROUP
+            )
+    emptied, calls, _ = _run(session, pool, settings)
+    assert len(calls["ListUsersInGroup"]) == 1
+    assert emptied.rows_by_resource() == {"users": 0, "group_members": 1}
+    again, _, _ = _run(session, pool, settings)
+    assert again.rows_by_resource() == {"users": 0, "group_members": 0}
+    placeholder = lake_rows(
+        settings.lake_dir,
+        "group_members",
+        'user_pool_id, group_name, "user", _gtwh_record_index',
+        '"user" is null',
+    )
+    assert placeholder == [(pool, GROUP, None, 0)]
+
+    mirror = tmp_path / "mirror"
+    write_group(mirror, GROUP, [], pool=pool)
+    from_mirror = isolated_settings(tmp_path / "from-mirror")
+    extract_mirror(from_mirror, mirror)
+    assert lake_rows(
+        from_mirror.lake_dir, "group_members", 'user_pool_id, group_name, "user", _gtwh_record_index'
+    ) == placeholder

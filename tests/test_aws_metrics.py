@@ -148,3 +148,58 @@ def test_a_second_run_starts_at_the_watermark_minus_the_overlap(aws, settings):
     assert calls[-1]["StartTime"] == _hour(4)  # watermark (3 h ago) minus the 1 h overlap
     in_second_run = [r for r in _landed(settings) if r[4] >= _hour(2)]
     assert in_second_run == sorted(later)
+
+
+def test_the_job_filter_matches_every_form_of_the_job_dimension(aws, settings):
+    """LabelingJob may hold the name, labeling-job/<name> or the ARN: --job given in any form
+    reads all of job-a's series and none of job-z's."""
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:labeling-job/"
+    cw = aws.client("cloudwatch")
+    at = _hour(3)
+    for n, job in enumerate(("job-a", "labeling-job/job-a", f"{arn}job-a", f"{arn}job-z")):
+        cw.put_metric_data(
+            Namespace="AWS/SageMaker/Workteam",
+            MetricData=[
+                {
+                    "MetricName": "TasksSubmitted",
+                    "Dimensions": [{"Name": "LabelingJob", "Value": job}],
+                    "Timestamp": at,
+                    "Value": float(n + 1),
+                }
+            ],
+        )
+    for given in ("job-a", f"{arn}job-a", "labeling-job/JOB-A"):
+        c = clients(aws)
+        calls = count_calls(c.client("cloudwatch"), "GetMetricData")
+        report = extract_aws(
+            settings,
+            options=options(
+                resources=("metric_data",),
+                jobs=(given,),
+                metric_period=3600,
+                since=_hour(5),
+                until=_hour(0),
+                full_refresh=True,
+            ),
+            clients=c,
+        )
+        assert report.problems == []
+        [call] = calls
+        asked = sorted(
+            d["Value"]
+            for q in call["MetricDataQueries"]
+            for d in q["MetricStat"]["Metric"]["Dimensions"]
+        )
+        assert asked == sorted(["job-a", "labeling-job/job-a", f"{arn}job-a"]), given
+
+
+def test_job_and_workteam_options_take_a_name_an_arn_or_the_arn_resource_part():
+    arn = "arn:aws:sagemaker:us-east-1:123456789012"
+    opts = options(
+        jobs=(f"{arn}:labeling-job/job-a", "labeling-job/job-b", "job-c"),
+        workteams=(f"{arn}:workteam/private-crowd/team-a", "team-b"),
+    )
+    assert opts.jobs == ("job-a", "job-b", "job-c")
+    assert opts.workteams == ("team-a", "team-b")
+    with pytest.raises(ValueError, match="jobs="):
+        options(jobs=("labeling-job/",))

@@ -13,6 +13,9 @@ Known differences, all on the emulator's side, are normalised and listed here:
   period, time, value): the request's ids and labels are the requester's choice, and moto's
   GetMetricData (queries x periods x points) only affords one job's metrics here;
 - the mirror lands a NULL row for a query with no points; ListMetrics never offers one.
+
+Both paths land an empty ListUsersInGroup answer (the simulator's emptied group) as the same
+placeholder row (user NULL).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def _rows(settings, resource: str) -> Counter:
         values = dict(zip(columns, row, strict=True))
         if resource in TEXT_JSON:
             values[TEXT_JSON[resource]] = json.loads(values[TEXT_JSON[resource]])
-        if resource in ("users", "group_members"):
+        if resource in ("users", "group_members") and values["user"] is not None:
             values["user"] = values["user"].replace(', "MFAOptions": []', "")
         out[json.dumps(values, sort_keys=True)] += 1
     return out
@@ -60,13 +63,12 @@ def _metric_points(settings, job: str) -> Counter:
         metric = stat["Metric"]
         dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
         if job in {v for _, v in dims}:
-            name = {"Max": "Maximum"}.get(stat["Stat"], stat["Stat"])  # see the report
             out[
                 (
                     metric["Namespace"],
                     metric["MetricName"],
                     dims,
-                    name,
+                    stat["Stat"],
                     stat["Period"],
                     datetime.fromisoformat(ts),
                     value,
@@ -83,8 +85,9 @@ def _smallest_job_metrics(mirror) -> tuple[str, datetime, datetime]:
         queries = {q["Id"]: q for q in doc["MetricDataQueries"]}
         for result in doc["MetricDataResults"]:
             dims = queries[result["Id"]]["MetricStat"]["Metric"]["Dimensions"]
-            job = next(d["Value"] for d in dims if d["Name"] in ("LabelingJob", "LabelingJobName"))
-            points.setdefault(job, []).extend(result["Timestamps"])
+            job = next((d["Value"] for d in dims if d["Name"] in ("LabelingJob", "LabelingJobName")), None)
+            if job is not None:  # JobsSucceeded & co. are account-level series
+                points.setdefault(job, []).extend(result["Timestamps"])
     job = min((j for j in points if points[j]), key=lambda j: (len(points[j]), j))
     times = sorted(datetime.fromisoformat(t) for t in points[job])
     return job, times[0], times[-1] + timedelta(hours=1)

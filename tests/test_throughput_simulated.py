@@ -281,7 +281,8 @@ def sessions(tasks: pl.DataFrame) -> pl.DataFrame:
 
 def lake_team_metrics(lake: Path) -> pl.DataFrame:
     """TasksSubmitted / TimeSpent Sum points per job and day, newest extraction per series point;
-    per-worker series when a job has any, else its job-level series."""
+    per-worker series when a job has any, else its job-level series. The job dimension may be
+    the name, labeling-job/<name> or the ARN: the job is the part after the last "/"."""
     raw = pl.read_parquet(f"{lake}/metric_data/*.parquet")
     newest: dict[tuple, tuple] = {}
     for row in raw.iter_rows(named=True):
@@ -311,7 +312,7 @@ def lake_team_metrics(lake: Path) -> pl.DataFrame:
         if key not in newest or rank > newest[key][0]:
             newest[key] = (rank, row["point_value"])
     points = [
-        {"job": k[4].lower(), "worker": k[5], "metric": k[1], "day": k[7].date(), "value": v}
+        {"job": k[4].rsplit("/", 1)[-1].lower(), "worker": k[5], "metric": k[1], "day": k[7].date(), "value": v}
         for k, (_, v) in newest.items()
         if k[0] == "AWS/SageMaker/Workteam"
         and k[2] == "Sum"

@@ -1,4 +1,9 @@
-"""Who the workers are: Cognito ListUsers / ListUsersInGroup pages and DescribeWorkteam."""
+"""Who the workers are: Cognito ListUsers / ListUsersInGroup pages and DescribeWorkteam.
+
+One team also names a second Cognito group, its contractors, which has been emptied (the
+contract ended): its ListUsersInGroup answer is ``{"Users": []}``, one page without a token, as
+Cognito answers for a group with no users. The warehouse must show that group with no members.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,19 @@ import json
 from pathlib import Path
 
 from extract.simulator import account
-from extract.simulator.seeding import opaque_token
+from extract.simulator.seeding import opaque_token, rng_for
 from extract.simulator.workforce import Workforce
 
 USERS_PER_PAGE = 60
+
+
+def emptied_group_team(wf: Workforce, seed: int) -> int:
+    """The team whose second group (its contractors) was emptied."""
+    return int(rng_for(seed, "emptied-group").integers(len(wf.teams)))
+
+
+def emptied_group(team_name: str) -> str:
+    return f"{team_name}-contractors"
 
 
 def _user(wf: Workforce, u: int) -> dict:
@@ -48,12 +62,16 @@ def write_cognito(out: Path, wf: Workforce, seed: int) -> None:
     for team in wf.teams:
         members = [u for u in order if wf.membership[u, team.index]]
         _pages(root / "groups" / team.group, members, wf, "NextToken", seed, "group", team.group)
+    emptied = wf.teams[emptied_group_team(wf, seed)]
+    _pages(root / "groups" / emptied_group(emptied.name), [], wf, "NextToken", seed, "emptied")
 
 
-def write_workteams(out: Path, wf: Workforce) -> None:
+def write_workteams(out: Path, wf: Workforce, seed: int) -> None:
     folder = out / "sagemaker" / "describe-workteam"
     folder.mkdir(parents=True, exist_ok=True)
+    with_emptied = emptied_group_team(wf, seed)
     for team in wf.teams:
+        groups = [team.group] + ([emptied_group(team.name)] if team.index == with_emptied else [])
         doc = {
             "Workteam": {
                 "WorkteamName": team.name,
@@ -61,10 +79,11 @@ def write_workteams(out: Path, wf: Workforce) -> None:
                     {
                         "CognitoMemberDefinition": {
                             "UserPool": account.USER_POOL_ID,
-                            "UserGroup": team.group,
+                            "UserGroup": group,
                             "ClientId": wf.client_id,
                         }
                     }
+                    for group in groups
                 ],
                 "WorkteamArn": team.arn,
                 "WorkforceArn": account.WORKFORCE_ARN,

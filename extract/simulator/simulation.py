@@ -77,7 +77,7 @@ def simulate(
         plan.anomaly_days = {}
     wf = build_workforce(plan)
     write_cognito(out, wf, seed)
-    write_workteams(out, wf)
+    write_workteams(out, wf, seed)
     s3 = S3Writer(out, plan)
     for job in plan.jobs:
         s3.write_inputs(job)

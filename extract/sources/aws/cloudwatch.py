@@ -4,7 +4,8 @@ The work-team metrics live in ``AWS/SageMaker/Workteam``. The labeling-job names
 spelled ``AWS/Sagemaker/LabelingJobs`` in some AWS lists and ``AWS/SageMaker/LabelingJobs``
 in others (namespaces are case-sensitive), so both spellings are listed and whatever exists is
 read. Each metric (namespace, name, dimensions) becomes one query with the statistic AWS
-documents for it (Maximum for the dataset-object counts, Sum otherwise) and ``metric_period``.
+documents for it (Maximum for the dataset-object counts, Sum otherwise; named as GetMetricData
+names statistics: the guide's "Max" is ``Maximum``) and ``metric_period``.
 
 Time: ``[start, end)`` aligned to the period; ``start`` is ``since``, or the last end minus
 ``metric_overlap`` (CloudWatch revises recent periods), or ``metric_lookback`` ago. Queries
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from extract.sources.aws.context import AwsRun
+from extract.sources.aws.options import resource_name
 from extract.sources.aws.responses import cli_time, digest
 
 RESOURCE = "metric_data"
@@ -54,7 +56,9 @@ def discover_metrics(ctx: AwsRun, jobs: set[str] | None = None) -> list[dict[str
     """Every Ground Truth metric ListMetrics shows, once each (moto repeats some).
 
     With ``jobs`` (the jobs of the selected work teams) or the ``jobs`` option, a metric with
-    a job dimension is kept only for those jobs.
+    a job dimension is kept only for those jobs. The dimension may hold the job's name, its
+    ARN or ``labeling-job/<name>``: all match the job's name. Series that differ in any
+    dimension (known to the warehouse or not) are separate metrics, each read once.
     """
     found: dict[tuple, dict[str, Any]] = {}
     for namespace in (WORKTEAM_NAMESPACE, *LABELING_JOB_NAMESPACES):
@@ -74,12 +78,12 @@ def discover_metrics(ctx: AwsRun, jobs: set[str] | None = None) -> list[dict[str
                         },
                     )
     restrict = bool(ctx.options.jobs) or jobs is not None
-    scope = {j.lower() for j in (*ctx.options.jobs, *(jobs or ()))}
+    scope = {resource_name(j).lower() for j in (*ctx.options.jobs, *(jobs or ()))}
     metrics = []
     for identity in sorted(found):
         metric = found[identity]
         job = next((v for n, v in identity[2] if n in JOB_DIMENSIONS), None)
-        if restrict and job is not None and job.lower() not in scope:
+        if restrict and job is not None and resource_name(job).lower() not in scope:
             continue
         metrics.append(metric)
     return metrics

@@ -7,7 +7,9 @@ does not). ``ListUsers`` pages with ``PaginationToken`` and ``ListUsersInGroup``
 - ``users``: a user lands when it is new or differs from its newest version in the lake
   (compared in the lake itself, so a crash can neither lose nor repeat a version);
 - ``group_members``: a group lands as a whole snapshot, when its membership changed (staging
-  reads the newest snapshot of each group).
+  reads the newest snapshot of each group). A group whose answer lists nobody lands one
+  placeholder row (``user`` NULL, record index 0), as the mirror reader does: without it an
+  emptied group would keep its last members forever.
 
 Rows are ``json.dumps`` of the API's user dict with times as the CLI prints them, as the mirror
 reader lands them, after the identity setting (:mod:`extract.sources.aws.identity`).
@@ -125,6 +127,15 @@ def extract_group_members(ctx: AwsRun, pools: dict[str, set[str]], identity: Ide
                     )
                 key = f"aws:cognito-idp/{pool}/groups/{group}"
                 content = digest(*sorted(r["user"] for r in rows))
+                if not rows:  # an empty answer is an answer: the group has no members now
+                    rows.append(
+                        {
+                            "user_pool_id": pool,
+                            "group_name": group,
+                            "user": None,
+                            **ctx.run.lineage(f"{key}/page-0001", 0),
+                        }
+                    )
                 if ctx.landed_fingerprint("group_members", key) != content:
                     result.units_new += 1
                     result.rows += ctx.commit(

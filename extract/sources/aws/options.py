@@ -58,6 +58,20 @@ def parse_time(value: str | datetime | None, *, now: datetime | None = None) -> 
     return moment.astimezone(UTC)
 
 
+def resource_name(value: str) -> str:
+    """A labeling job or work team given as its name, its ARN or the ARN's resource part
+    (``labeling-job/<name>``, ``workteam/private-crowd/<name>``): the name after the last
+    ``/``. CloudWatch's ``LabelingJob`` dimension arrives in all three forms; public code that
+    reads it takes the part after ``/`` (gmherond/Cosmos, CosmosScript.user.js).
+
+    >>> resource_name("arn:aws:sagemaker:us-east-1:123456789012:labeling-job/birds-od-001")
+    'birds-od-001'
+    >>> resource_name("labeling-job/birds-od-001"), resource_name("birds-od-001")
+    ('birds-od-001', 'birds-od-001')
+    """
+    return value.strip().rsplit("/", 1)[-1]
+
+
 def _split(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(",") if v.strip())
 
@@ -71,7 +85,7 @@ class AwsOptions:
     """Scope and tuning of one extraction from an AWS account (all keyword-only).
 
     ``workteams``/``jobs``/``user_pools`` narrow discovery (empty = everything the account
-    shows); ``since``/``until`` bound the time range; ``full_refresh`` ignores watermarks and
+    shows; a job or team may be given by name, ARN or ``labeling-job/<name>``); ``since``/``until`` bound the time range; ``full_refresh`` ignores watermarks and
     change checks (data the lake already holds is still not landed twice).
     """
 
@@ -96,6 +110,12 @@ class AwsOptions:
     max_attempts: int = 10
 
     def __post_init__(self) -> None:
+        # --job / --workteam take a name, an ARN or labeling-job/<name>: filters compare names
+        for option in ("jobs", "workteams"):
+            names = tuple(resource_name(v) for v in getattr(self, option))
+            if any(not n for n in names):
+                raise ValueError(f"{option}={getattr(self, option)!r}: a value has no name")
+            object.__setattr__(self, option, names)
         if self.identity not in IDENTITY_MODES:
             raise ValueError(f"identity={self.identity!r}: use one of {', '.join(IDENTITY_MODES)}")
         unknown = sorted(set(self.resources) - set(AWS_RESOURCES))

@@ -2,10 +2,13 @@
     The AWS console's "average time per submitted task", per workteam, labeling job and UTC day:
     from the logs (handling seconds of submitted tasks / submitted tasks) and, where team metrics
     were extracted, from CloudWatch (Sum of TimeSpent / Sum of TasksSubmitted in
-    AWS/SageMaker/Workteam), with the differences shown rather than hidden. Metrics are read
-    from per-worker series when a job has them, else from its job-level series. Days outside the
-    span of a job's extracted metric days have NULL metric columns (not extracted); inside it, a
-    day without data points counts as 0 (CloudWatch omits empty periods). Roll up any period by
+    AWS/SageMaker/Workteam), with the differences shown rather than hidden. Metrics join on the
+    job name whatever form the dimension holds (name, labeling-job/<name>, ARN). Per job they are
+    read from one dimension set: its per-worker series when it has them, else its job-level
+    series (fewest dimensions first), so series broken down by a dimension the warehouse does
+    not know are not added on top. Days outside the span of a job's extracted metric days have
+    NULL metric columns (not extracted); inside it, a day without data points counts as 0
+    (CloudWatch omits empty periods). Roll up any period by
     summing the sums and dividing.
 -#}
 with team_job_daily as (
@@ -22,8 +25,9 @@ labeling_jobs as (
 
 team_metrics as (
     select
-        lower(labeling_job_name) as labeling_job_name,
+        labeling_job_name,
         cognito_sub,
+        dimension_names,
         metric_name,
         cast(period_start_at as date) as closed_date,
         point_value
@@ -35,17 +39,35 @@ team_metrics as (
         and labeling_job_name is not null
 ),
 
-series_levels as (
+dimension_sets as (
     select
-        *,
-        max(case when cognito_sub is not null then 1 else 0 end)
-            over (partition by labeling_job_name) as has_worker_series
+        labeling_job_name,
+        dimension_names,
+        max(case when cognito_sub is not null then 1 else 0 end) as is_per_worker,
+        length(dimension_names) - length(replace(dimension_names, ',', '')) as extra_dimensions
     from team_metrics
+    group by labeling_job_name, dimension_names
+),
+
+-- one dimension set per job, so that no event is counted twice: per-worker series when the job
+-- has them, else its job-level ones; the set with the fewest dimensions first
+chosen_sets as (
+    select
+        labeling_job_name,
+        dimension_names
+    from dimension_sets
+    qualify row_number() over (
+            partition by labeling_job_name order by is_per_worker desc, extra_dimensions asc, dimension_names asc
+        ) = 1
 ),
 
 chosen_series as (
-    select * from series_levels
-    where (cognito_sub is not null and has_worker_series = 1) or (cognito_sub is null and has_worker_series = 0)
+    select team_metrics.*
+    from team_metrics
+    inner join chosen_sets
+        on
+            team_metrics.labeling_job_name = chosen_sets.labeling_job_name
+            and team_metrics.dimension_names = chosen_sets.dimension_names
 ),
 
 metrics_daily as (

@@ -1,4 +1,7 @@
-{#- What the group_members suite validates: every landed ListUsersInGroup entry. -#}
+{#-
+    What the group_members suite validates: every landed ListUsersInGroup entry. A group whose
+    answer listed nobody lands as one placeholder row (no user): it is counted, not checked.
+-#}
 {%- set uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' -%}
 
 with source as (
@@ -20,6 +23,7 @@ members as (
         _gtwh_record_index as source_record_index,
         user_pool_id as cognito_user_pool_id,
         group_name as cognito_group_name,
+        "user" is null as is_placeholder,
         nullif(list_filter(
             try(from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]')),
             a -> a.name = 'sub'
@@ -34,11 +38,11 @@ checks as (
         members.source_file,
         members.source_record_index,
         cast(null as varchar) as quarantine_reason,
-        true as is_checked,
+        not members.is_placeholder as is_checked,
         members.cognito_user_pool_id,
         members.cognito_group_name,
         members.cognito_sub,
-        members.cognito_sub is not null as has_sub,
+        case when not members.is_placeholder then members.cognito_sub is not null end as has_sub,
         case when members.cognito_sub is not null then {{ matches_regex('members.cognito_sub', uuid) }} end
             as is_uuid_sub,
         case

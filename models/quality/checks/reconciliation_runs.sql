@@ -4,7 +4,8 @@
     columns from what staging made of those records, so `is_balanced` is a real cross-check.
     "Staged" counts every version a resource keeps (jobs, teams and users land again when they
     change; staging shows the newest). Placeholders stand for an empty result, not a record (a
-    metric series with no data points). The validation report reads this view for new runs.
+    metric series with no data points, a Cognito group whose answer listed nobody). The validation
+    report reads this view for new runs.
 -#}
 {%- set lake = [
     ('worker_activity', 'groundtruth'), ('users', 'cognito'), ('group_members', 'cognito'),
@@ -84,24 +85,23 @@ staged as (
     from {{ ref('stg_groundtruth__consolidation_responses') }}
     group by all
     union all
-    select
-        'metric_data' as resource,
-        extract_run_id,
-        count(*) filter (where is_checked) as staged_records,
-        count(*) filter (where not is_checked) as placeholder_records
-    from {{ ref('checks_metric_data') }}
-    group by all
-    union all
-    {% for resource in ['group_members', 'workteams'] %}
+    {% for resource in ['metric_data', 'group_members'] %}
         select
             '{{ resource }}' as resource,
             extract_run_id,
-            count(*) as staged_records,
-            0 as placeholder_records
+            count(*) filter (where is_checked) as staged_records,
+            count(*) filter (where not is_checked) as placeholder_records
         from {{ ref('checks_' ~ resource) }}
         group by all
-        {{ 'union all' if not loop.last }}
+        union all
     {% endfor %}
+    select
+        'workteams' as resource,
+        extract_run_id,
+        count(*) as staged_records,
+        0 as placeholder_records
+    from {{ ref('checks_workteams') }}
+    group by all
 ),
 
 activity_references as (

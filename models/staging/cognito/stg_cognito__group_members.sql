@@ -1,23 +1,27 @@
-{#- Group membership as of the newest extraction of each group. -#}
-with source as (
-    select * from {{ source('cognito', 'group_members') }}
+{#-
+    Group membership as of the newest snapshot of each group (every page of its newest
+    ListUsersInGroup answer). A group whose newest answer was empty has no rows: its placeholder
+    stands for the answer, not for a member. Who joined and left when: dim_workers_group_history.
+-#}
+with base as (
+    select * from {{ ref('base_cognito__group_members') }}
 ),
 
-latest_run as (
+newest_snapshot as (
     select *
-    from source
-    qualify _gtwh_run_id = max(_gtwh_run_id) over (partition by user_pool_id, group_name)
+    from base
+    qualify extract_run_id = max(extract_run_id) over (
+            partition by cognito_user_pool_id, cognito_group_name
+        )
 ),
 
-renamed as (
+members as (
     select distinct
-        user_pool_id as cognito_user_pool_id,
-        group_name as cognito_group_name,
-        list_filter(
-            from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            a -> a.name = 'sub'
-        )[1].value as cognito_sub
-    from latest_run
+        cognito_user_pool_id,
+        cognito_group_name,
+        cognito_sub
+    from newest_snapshot
+    where not is_placeholder
 )
 
-select * from renamed
+select * from members
