@@ -30,7 +30,9 @@
 ) }}
 
 with activity as (
+    -- task outcomes only: an event of another type (TasksAccepted, ...) closes no task
     select * from {{ ref('stg_groundtruth__worker_activity') }}
+    where is_task_outcome
 ),
 
 tasks as not materialized (
