@@ -131,6 +131,9 @@ def simulate(
         export_files=c.export_files,
         metric_files=metric_files,
         metric_events_dropped=metrics.dropped,
+        other_event_types=dict(c.other_event_types),
+        extra_layouts=dict(c.extra_layouts),
+        identical_pairs=c.identical_pairs,
     )
     (out / SUMMARY_FILE).write_text(summary.to_json())
     return summary
