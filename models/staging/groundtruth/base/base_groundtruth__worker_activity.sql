@@ -112,10 +112,6 @@ typed as not materialized (
         {{ parse_worker_time('r.task_submitted_time') }} as task_submitted_at,
         {{ parse_worker_time('r.task_returned_time') }} as task_returned_at,
         {{ parse_worker_time('r.task_declined_time') }} as task_declined_at,
-        {{ worker_time_zone_unknown('r.task_accepted_time') }}
-        or {{ worker_time_zone_unknown('r.task_submitted_time') }}
-        or {{ worker_time_zone_unknown('r.task_returned_time') }}
-        or {{ worker_time_zone_unknown('r.task_declined_time') }} as has_unknown_zone,
         {{ epoch_ms_to_timestamp('try_cast(r.event_timestamp as bigint) * 1000') }} as event_timestamp_at,
         {{ epoch_ms_to_timestamp('"timestamp"') }} as event_at,
         {{ epoch_ms_to_timestamp('"ingestionTime"') }} as ingested_at,
@@ -156,7 +152,13 @@ reasoned as not materialized (
                 or coalesce(event_timestamp, '') = ''
                 then 'missing_field'
             when coalesce(workteam_name, '') = '' or coalesce(labeling_job_name, '') = '' then 'malformed_arn'
-            when has_unknown_zone then 'unknown_time_zone'
+            -- a time that did not parse because of its zone (looked at only when it did not parse)
+            when
+                (task_accepted_at is null and {{ worker_time_zone_unknown('task_accepted_time') }})
+                or (task_submitted_at is null and {{ worker_time_zone_unknown('task_submitted_time') }})
+                or (task_returned_at is null and {{ worker_time_zone_unknown('task_returned_time') }})
+                or (task_declined_at is null and {{ worker_time_zone_unknown('task_declined_time') }})
+                then 'unknown_time_zone'
             when
                 (task_accepted_time != '' and task_accepted_at is null)
                 or (task_submitted_time != '' and task_submitted_at is null)
@@ -173,7 +175,7 @@ reasoned as not materialized (
 -- an occurrence read once (or no message at all: nothing to compare) is one event, delivered once
 delivered_once as (
     select
-        * exclude (message, is_malformed, is_repeated, row_reason, has_unknown_zone),
+        * exclude (message, is_malformed, is_repeated, row_reason),
         occurrence_id as activity_record_id,
         1 as event_ordinal,
         1 as delivery_number,
@@ -184,7 +186,7 @@ delivered_once as (
 ),
 
 candidates as (
-    select * exclude (is_malformed, is_repeated, has_unknown_zone) from reasoned
+    select * exclude (is_malformed, is_repeated) from reasoned
     where is_repeated
     {% if is_incremental() %}
         -- rows already built whose message arrives again: taken back in, order recomputed
