@@ -173,13 +173,18 @@ def worker_activity() -> Suite:
                   "quarantined as missing_field",
                   show=("worker_id", "cognito_sub", "labeling_job_arn", "event_type", "event_timestamp")),
             _in_set("event_type", "event_type", KNOWN_EVENT_TYPES,
-                    "TasksSubmitted, TasksReturned and TasksDeclined are the known types; AWS may add one.",
-                    "quarantined as unknown_event_type, raw message kept"),
+                    "TasksSubmitted, TasksReturned and TasksDeclined are the task outcomes; another "
+                    "type (TasksAccepted is a documented Ground Truth metric) is counted here, per "
+                    "type in the sample rows. A warning only: AWS may add a type at any time.",
+                    KEPT + " (is_task_outcome false); never in a task count",
+                    show=("event_type", "labeling_job_name"), error_above=None),
             _flag("timestamps_parse", "timestamps_parse",
-                  "Every time field must parse in an accepted layout (Java Date.toString() in UTC/GMT, or "
-                  "ISO-8601 with or without fraction and Z), and the closing time of the event type must "
-                  "be there.",
-                  "quarantined as unparsable_timestamp or missing_closing_time", show=times),
+                  "Every time field must parse in an accepted layout (Java Date.toString() in a zone "
+                  "of the documented table, ISO-8601 with or without seconds, 1-9 fraction digits, Z "
+                  "or an offset; empty, null or absent means no time), and a task outcome's closing "
+                  "time must be there.",
+                  "quarantined as unknown_time_zone, unparsable_timestamp or missing_closing_time",
+                  show=times),
             _flag("accepted_time_present", "accepted_time_present",
                   "A submitted or returned task was accepted first; without task_accepted_time its "
                   "handling time is unknown.",
@@ -217,7 +222,7 @@ def worker_activity() -> Suite:
                      "event_key in (select event_key from {batch} where event_key is not null "
                      "group by event_key having count(*) > 1)",
                      "A CloudWatch eventId names one event; the same id with different messages means "
-                     "overlapping or corrupted pulls (identical re-deliveries are quarantined instead).",
+                     "overlapping or corrupted pulls (re-deliveries of one event are quarantined instead).",
                      KEPT + " (both)", needs=("event_key",), show=("event_type", "cognito_sub", "closed_at"),
                      error_above=None),
             _flag("sub_known_to_cognito", "sub_known_to_cognito",

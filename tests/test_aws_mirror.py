@@ -141,15 +141,23 @@ def test_the_aws_lake_equals_the_mirror_lake_of_the_same_operation(aws, tmp_path
     )
     assert metrics.problems == []
 
+    reread = 0
     for resource in RESOURCES:
         if resource == "metric_data":
             continue
         got, want = _rows(from_aws, resource), _rows(from_mirror, resource)
+        if resource == "worker_activity":
+            # CloudWatch holds an event once: a page event the mirror holds twice (a later,
+            # overlapping pull re-read it, same eventId) is read once from AWS
+            again = Counter({r: n - 1 for r, n in want.items() if n > 1 and '"eventId": null' not in r})
+            reread = sum(again.values())
+            want -= again
         assert got == want, (
             resource,
             list((got - want).elements())[:2],
             list((want - got).elements())[:2],
         )
-    assert sum(_rows(from_aws, "worker_activity").values()) == summary.events_written
+    assert reread > 0
+    assert sum(_rows(from_aws, "worker_activity").values()) == summary.events_written - reread
     assert _metric_points(from_aws, job) == _metric_points(from_mirror, job)
     assert _metric_points(from_aws, job)  # the comparison saw data

@@ -64,9 +64,12 @@ def test_the_warehouse_answers_queries(built, simulated):
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     jobs = {r[0] for r in con.execute("select distinct labeling_job_name from fct_task_outcomes").fetchall()}
     tasks = con.execute("select count(*) from fct_task_outcomes").fetchone()[0]
+    others = dict(con.execute("select event_type, count(*) from stg_groundtruth__worker_activity "
+                              "where not is_task_outcome group by 1").fetchall())
     con.close()
     assert jobs <= set(summary.jobs) and len(jobs) >= 5
-    assert tasks == summary.tasks
+    assert tasks == summary.tasks  # the identical pairs included, the TasksAccepted events not
+    assert others == summary.other_event_types == {"TasksAccepted": 2}
 
 
 def test_quarantine_holds_exactly_what_the_simulator_injected(built, simulated):

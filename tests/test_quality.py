@@ -83,9 +83,12 @@ ACTIVITY = {
     "java_gmt": (
         record(accepted=t(10, 12), closed=t(10, 13),
                layout=lambda x: x.strftime("%a %b %d %H:%M:%S GMT %Y")), None, set()),
-    "unknown_event_type": (
+    "other_event_type": (  # staged (never a task outcome), a warning only
         record(accepted=t(10, 14), closed=t(10, 15), override={"event_type": "TasksAbandoned"}),
-        "unknown_event_type", {"event_type"}),
+        None, {"event_type"}),
+    "java_unknown_zone": (
+        record(accepted=t(10, 25), closed=t(10, 26), override={"task_submitted_time": "Thu Oct 01 15:56:00 IST 2026"}),
+        "unknown_time_zone", {"timestamps_parse"}),
     "closed_before_accepted": (record(accepted=t(10, 17), closed=t(10, 16)), "closed_before_accepted",
                                {"closed_not_before_accepted"}),
     "future": (_future(), None, {"not_after_logged", "not_after_extraction"}),
@@ -152,7 +155,7 @@ QUARANTINE = {
     ("worker_activity", "missing_field"): 2,
     ("worker_activity", "unparsable_timestamp"): 2,
     ("worker_activity", "missing_closing_time"): 1,
-    ("worker_activity", "unknown_event_type"): 1,
+    ("worker_activity", "unknown_time_zone"): 1,
     ("worker_activity", "closed_before_accepted"): 1,
     ("worker_activity", "malformed_arn"): 1,
     ("worker_activity", "duplicate_delivery"): 2,
@@ -183,10 +186,12 @@ def _write_corpus(mirror: Path) -> dict[str, object]:
     case_events = {name: event(msg, at=t(12)) for name, (msg, _, _) in ACTIVITY.items()}
     case_events["same_event_id_b"]["eventId"] = case_events["same_event_id_a"]["eventId"]
     write_page(mirror, "2026-10-01/page-000001.json", [*good, *case_events.values()], next_token="t")
-    # CloudWatch delivers a record twice (new eventId), and an overlapping pull lands one twice.
+    # A page read again lands an event twice, and an overlapping pull another (same eventIds);
+    # an event with the message and time of good[2] but its own eventId is another event.
     write_page(mirror, "2026-10-01/page-000002.json", [
-        event(json.loads(good[0]["message"]), at=t(9, 1), ingested=t(13)),
+        dict(good[0]),
         good[1],
+        {**good[2], "eventId": str(10**55 - 1)},
     ])
     write_export(mirror, "task-1", "aws/sagemaker/groundtruth/worker-activity/123456789012-us-east-1/x", [
         export_line(record(accepted=t(8), closed=t(8, 1), layout=iso_time), t(8, 1)),
@@ -243,7 +248,7 @@ def _write_corpus(mirror: Path) -> dict[str, object]:
     return {
         "case_event_ids": {name: e["eventId"] for name, e in case_events.items()},
         "raw": {
-            "worker_activity": len(good) + len(case_events) + 2 + 2 + 1,  # + page 2, export, rejected
+            "worker_activity": len(good) + len(case_events) + 3 + 2 + 1,  # + page 2, export, rejected
             "users": len(users) + 1,
             "labeling_jobs": 7 + 1,
             "workteams": 1,

@@ -13,6 +13,8 @@ from tests.awsfiles import event, export_line, iso_time, record, t, write_export
 from tests.conftest import isolated_settings
 
 GOOD = record(accepted=t(9, 0, 0), closed=t(9, 0, 40))
+# another event type: staged, never a task outcome
+OTHER_TYPE = record(accepted=t(10), closed=t(10, 1), override={"event_type": "TasksAbandoned"})
 RETURNED_ISO = record(accepted=t(9, 1), closed=t(9, 3), event_type="TasksReturned", layout=iso_time)
 DECLINED = record(accepted=None, closed=t(9, 4), event_type="TasksDeclined")
 OLD_FORMAT = record(accepted=t(9, 5), closed=t(9, 6), drop=("task_declined_time",))
@@ -24,8 +26,6 @@ FRACTIONAL = record(
 # message -> the reason a careful reader assigns by hand
 BAD = {
     "truncated": ('{"worker_id":"cd449a289e129409","cognito_sub_id":"d69', "malformed_json"),
-    "unknown": (record(accepted=t(10), closed=t(10, 1), override={"event_type": "TasksAbandoned"}),
-                "unknown_event_type"),
     "bad_time": (record(accepted=t(10, 2), closed=t(10, 3), override={"task_submitted_time": "not-a-date"}),
                  "unparsable_timestamp"),
     "backwards": (record(accepted=t(11, 0, 30), closed=t(11, 0, 0)), "closed_before_accepted"),
@@ -34,8 +34,8 @@ BAD = {
                  "missing_closing_time"),
     "not_object": ("[1, 2, 3]", "malformed_json"),
     "other_zone": (record(accepted=t(11, 6), closed=t(11, 7),
-                          override={"task_submitted_time": "Thu Oct 01 11:07:00 PDT 2026"}),
-                   "unparsable_timestamp"),
+                          override={"task_submitted_time": "Thu Oct 01 16:37:00 IST 2026"}),
+                   "unknown_time_zone"),
 }
 
 
@@ -44,16 +44,18 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyCon
     root = tmp_path_factory.mktemp("quarantine")
     settings = isolated_settings(root)
     mirror = root / "mirror"
+    good = event(GOOD, at=t(9, 0, 40))
     write_page(mirror, "2026-10-01/page-000001.json", [
-        event(GOOD, at=t(9, 0, 40)),
+        good,
+        event(OTHER_TYPE, at=t(10, 1)),
         event(RETURNED_ISO, at=t(9, 3)),
         event(DECLINED, at=t(9, 4)),
         event(OLD_FORMAT, at=t(9, 6)),
         event(FRACTIONAL, at=t(9, 8)),
         *(event(msg, at=t(12)) for msg, _ in BAD.values()),
     ], next_token="tok")
-    # The same GOOD record delivered again (new eventId, later ingestion), in the next page.
-    write_page(mirror, "2026-10-01/page-000002.json", [event(GOOD, at=t(9, 0, 40), ingested=t(13))])
+    # The same GOOD event delivered again (same eventId: an overlapping read), in the next page.
+    write_page(mirror, "2026-10-01/page-000002.json", [good])
     # History from an export file: one new record, one copy of RETURNED_ISO, one line cut short.
     write_export(mirror, "task-1", "aws/sagemaker/groundtruth/worker-activity/123456789012-us-east-1/x", [
         export_line(record(accepted=t(8), closed=t(8, 1), layout=iso_time), t(8, 1)),
@@ -88,7 +90,7 @@ def test_good_records_in_both_layouts_and_both_forms_are_staged_once(staged):
     staged, _ = staged
     rows = staged.execute(
         "select event_type, task_accepted_at, closed_at, source_format "
-        "from stg_groundtruth__worker_activity order by closed_at"
+        "from stg_groundtruth__worker_activity where is_task_outcome order by closed_at"
     ).fetchall()
     got = [(r[0], r[1], r[2]) for r in rows]
     naive = lambda x: x.replace(tzinfo=None) if x else None  # noqa: E731
@@ -124,7 +126,7 @@ def test_raw_equals_staged_plus_quarantined(staged):
     raw_in_lake = duckdb.sql(
         f"select count(*) from read_parquet('{settings.lake_dir}/worker_activity/*.parquet')"
     ).fetchone()[0]
-    # 5 good + 8 bad + 1 re-delivery in pages; 3 export lines
+    # 5 good + 1 other type + 7 bad + 1 re-delivery in pages; 3 export lines
     assert raw_in_lake == 17
     staged_n = staged.execute("select count(*) from stg_groundtruth__worker_activity").fetchone()[0]
     quarantined_n = staged.execute("select count(*) from quarantine_worker_activity").fetchone()[0]

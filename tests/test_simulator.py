@@ -40,14 +40,24 @@ CLOSING = {
 # ------------------------------------------------------------------------------- readers
 
 
+JAVA_ZONES = {"UTC": 0, "PDT": -7, "PST": -8, "EDT": -4, "EST": -5}  # the zones it writes
+
+
 @functools.cache
 def parse_time(value: str) -> dt.datetime | None:
     """Every layout the records use; None for what cannot be parsed."""
-    for layout in ("%a %b %d %H:%M:%S UTC %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f"):
-        try:
-            return dt.datetime.strptime(value, layout).replace(tzinfo=dt.UTC)
-        except ValueError:
-            continue
+    java = re.fullmatch(r"(\w{3} \w{3} \d\d \d\d:\d\d:\d\d) (\w+) (\d{4})", value)
+    if java and java.group(2) in JAVA_ZONES:
+        local = dt.datetime.strptime(f"{java.group(1)} {java.group(3)}", "%a %b %d %H:%M:%S %Y")
+        return (local - dt.timedelta(hours=JAVA_ZONES[java.group(2)])).replace(tzinfo=dt.UTC)
+    iso = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?", value)
+    if iso:
+        base, fraction, zone = iso.groups()
+        at = dt.datetime.fromisoformat(base + (f".{fraction[:6]:0<6}" if fraction else ""))
+        if zone and zone != "Z":
+            sign = -1 if zone[0] == "-" else 1
+            at -= sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
+        return at.replace(tzinfo=dt.UTC)
     return None
 
 
@@ -58,13 +68,29 @@ def read_log_events(root: Path) -> list[dict]:
         for e in json.loads(page.read_text())["events"]:
             events.append({**e, "source": "page", "folder": page.parent.name})
     for gz in sorted((root / LOGS / "exports").rglob("*.gz")):
-        for line in gzip.decompress(gz.read_bytes()).decode().splitlines():
+        for n, line in enumerate(gzip.decompress(gz.read_bytes()).decode().splitlines(), 1):
             stamp, message = line.split(" ", 1)
             ts = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
             events.append(
-                {"message": message, "timestamp": round(ts.timestamp() * 1000), "source": "export"}
+                {"message": message, "timestamp": round(ts.timestamp() * 1000), "source": "export",
+                 "folder": str(gz.parent), "position": (gz.name, n)}
             )
     return events
+
+
+def distinct_events(events: list[dict]) -> list[dict]:
+    """One per CloudWatch event: a page event is its eventId; an export line is its position,
+    and the k-th line with one timestamp and message in an export folder is the k-th event of
+    that (timestamp, message) (docs/data-quality.md, "Re-deliveries")."""
+    views: dict[tuple, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for e in events:
+        occurrence = (e["timestamp"], e["message"])
+        view = "pages" if e["source"] == "page" else e["folder"]
+        views[occurrence][view].setdefault(e.get("eventId") or e["position"], e)
+    out = []
+    for by_view in views.values():
+        out.extend(max(by_view.values(), key=len).values())
+    return out
 
 
 def load(path: Path) -> dict:
@@ -81,22 +107,19 @@ def s3_path(root: Path, uri: str) -> Path:
 
 def genuine_records(events: list[dict]) -> tuple[list[dict], Counter]:
     """Unique, well-formed task outcomes; plus a count of what was set aside and why."""
-    seen: set[str] = set()
     out, aside = [], Counter()
-    for e in events:
-        if e["message"] in seen:
-            aside["duplicate"] += 1
-            continue
-        seen.add(e["message"])
+    distinct = distinct_events(events)
+    aside["duplicate"] = len(events) - len(distinct)
+    for e in distinct:
         try:
             rec = json.loads(e["message"])
         except json.JSONDecodeError:
             aside["malformed_json"] += 1
             continue
         if rec["event_type"] not in CLOSING:
-            aside["unknown_event_type"] += 1
+            aside["other_event_type"] += 1
             continue
-        times = [rec.get(f, "") for f in TIME_FIELDS]
+        times = [rec.get(f) or "" for f in TIME_FIELDS]
         if any(t and parse_time(t) is None for t in times):
             aside["unparsable_timestamp"] += 1
             continue
@@ -256,16 +279,17 @@ def test_every_log_message_is_a_documented_record(demo, demo_events) -> None:
         except json.JSONDecodeError:
             malformed += 1
             continue
-        assert list(rec) in (FIELDS, FIELDS_2019), list(rec)
+        assert [k for k in FIELDS if k in rec] == list(rec), list(rec)
+        assert set(FIELDS) - set(rec) <= {"task_returned_time", "task_declined_time"}
         widths[len(rec)] += 1
-        assert all(isinstance(v, str) for v in rec.values())
+        assert all(isinstance(v, str) or (v is None and k in TIME_FIELDS) for k, v in rec.items())
         event_types[rec["event_type"]] += 1
         assert re.fullmatch(r"[0-9a-f]{16}", rec["worker_id"])
         assert rec["job_type"] == "Private" and rec["work_requester_account_id"] == "123456789012"
         assert rec["job_reference_code"].startswith("123456789012")
         assert len(rec["job_reference_code"]) == 28
         for f in TIME_FIELDS:
-            v = rec.get(f, "")
+            v = rec.get(f)
             if v:
                 layouts[re.sub(r"\d", "9", v)[:10]] += 1
         closing = CLOSING.get(rec["event_type"])
@@ -275,12 +299,22 @@ def test_every_log_message_is_a_documented_record(demo, demo_events) -> None:
                 assert int(rec["event_timestamp"]) == int(ts.timestamp())
                 assert e["timestamp"] // 1000 == int(rec["event_timestamp"])
             for f in TIME_FIELDS[1:]:
-                assert (rec.get(f, "") != "") == (f == closing)
+                assert bool(rec.get(f)) == (f == closing)
             if rec["event_type"] != "TasksDeclined":
                 assert rec["task_accepted_time"]
     assert malformed == 1
-    assert event_types["TasksAbandoned"] == 2
-    assert set(event_types) == {*CLOSING, "TasksAbandoned"}
+    assert event_types["TasksAccepted"] == 2 == summary.other_event_types["TasksAccepted"]
+    assert set(event_types) == {*CLOSING, "TasksAccepted"}
+    # the less common layouts: 9 and 1 fraction digits, offsets, minute-only, US zones
+    assert {"9999-99-99", "Tue Oct 99", "Mon Oct 99"} & set(layouts)
+    texts = {rec_text for e in demo_events for rec_text in re.findall(r'_time\\?":\\?"([^"\\]+)', e["message"])}
+    assert any(re.search(r"\.\d{9}Z$", x) for x in texts)
+    assert any(re.search(r"T\d\d:\d\d:\d\d\.\d$", x) for x in texts)
+    assert any(x.endswith("+00:00") for x in texts) and any(x.endswith("+0000") for x in texts)
+    assert any(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", x) for x in texts)
+    assert any(" PDT " in x or " PST " in x for x in texts)
+    assert any(" EDT " in x or " EST " in x for x in texts)
+    assert any('"task_returned_time":null' in e["message"] for e in demo_events)
     assert min(event_types[t] for t in CLOSING) > 50
     # most records use Java's Date.toString(); ISO-8601 with and without fractions; some 2019
     java = sum(v for k, v in layouts.items() if k[:3].isalpha())
@@ -311,11 +345,12 @@ def test_pages_look_like_filter_log_events_responses(demo) -> None:
                     "aws/sagemaker/groundtruth/worker-activity/123456789012-us-east-1/"
                 )
                 ingested = dt.datetime.fromtimestamp(e["ingestionTime"] / 1000, dt.UTC)
-                assert ingested.strftime("%Y-%m-%d") == day.name
+                # an event is read on its ingestion day, or again by a later, overlapping pull
+                assert ingested.strftime("%Y-%m-%d") <= day.name
                 assert e["ingestionTime"] >= e["timestamp"]
                 ids.append(e["eventId"])
     assert ids and all(re.fullmatch(r"[0-9]{56}", i) for i in ids)
-    assert len(set(ids)) == len(ids)
+    assert 0 < len(ids) - len(set(ids)) < 0.01 * len(ids)  # re-read events keep their eventId
 
 
 def test_history_is_exported_and_the_rest_is_paged(demo) -> None:
@@ -344,15 +379,20 @@ def test_redeliveries_and_anomalies_are_exactly_as_reported(demo, demo_events, d
     records, aside = demo_records
     assert aside["duplicate"] == summary.duplicates_injected > 0
     assert 0.001 < summary.duplicates_injected / summary.tasks < 0.006
-    assert summary.anomalies == {
-        "malformed_json": 1, "unknown_event_type": 2, "unparsable_timestamp": 1
-    }  # fmt: skip
+    assert summary.anomalies == {"malformed_json": 1, "unparsable_timestamp": 1}
     for kind, n in summary.anomalies.items():
         assert aside[kind] == n
+    assert aside["other_event_type"] == sum(summary.other_event_types.values()) == 2
     assert len(records) == summary.tasks
     assert summary.events_written == (
         summary.tasks + summary.duplicates_injected + sum(summary.anomalies.values())
+        + sum(summary.other_event_types.values())
     )
+    # two declines with one message and millisecond, in each form: both are tasks
+    same = Counter((e["timestamp"], e["message"]) for e in distinct_events(demo_events))
+    pairs = [k for k, n in same.items() if n == 2]
+    assert summary.identical_pairs == 2 and len(pairs) == 2
+    assert all(json.loads(m)["event_type"] == "TasksDeclined" for _, m in pairs)
     late = [
         e for e in demo_events
         if e["source"] == "page" and e["ingestionTime"] - e["timestamp"] > 3_600_000
@@ -394,10 +434,17 @@ def test_each_worker_works_one_task_at_a_time_within_the_limits(demo, demo_recor
         assert created <= accept and close <= ended
         assert r["workteam_arn"] == job["HumanTaskConfig"]["WorkteamArn"]
         by_worker[r["cognito_sub_id"]].append((accept, close))
+    twins = 0
     for sub, spans in by_worker.items():
         spans.sort()
-        for (_, prev_close), (accept, _) in itertools.pairwise(spans):
-            assert accept > prev_close, sub
+        for prev, span in itertools.pairwise(spans):
+            if prev == span and span[0] == span[1]:  # the identical declines: one instant, twice
+                twins += 1
+                continue
+            # a minute-only accepted time ("2026-10-05T10:14") is up to 59 s early
+            minute_only = span[0].second == 0 and span[0] + dt.timedelta(minutes=1) > prev[1]
+            assert span[0] > prev[1] or minute_only, sub
+    assert twins == 2
     medians = sorted(sorted(v)[len(v) // 2] for v in handling.values() if len(v) > 100)
     assert medians[0] < medians[len(medians) // 2] / 3  # a few workers are suspiciously fast
 

@@ -205,15 +205,13 @@ def marts(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("throughput_scenarios")
     settings = isolated_settings(root)
     mirror = root / "mirror"
-    write_page(
-        mirror,
-        "2026-10-01/page-000001.json",
-        [
-            event(r, at=datetime.fromtimestamp(int(r["event_timestamp"]), t(0).tzinfo))
-            for r in RECORDS
-        ],
-    )
-    write_page(mirror, "2026-10-01/page-000002.json", [event(A1, at=t(9, 1))])  # re-delivered
+    events = [
+        event(r, at=datetime.fromtimestamp(int(r["event_timestamp"]), t(0).tzinfo))
+        for r in RECORDS
+    ]
+    write_page(mirror, "2026-10-01/page-000001.json", events)
+    # A1's event re-delivered: the same CloudWatch event (same eventId) read again
+    write_page(mirror, "2026-10-01/page-000002.json", [events[RECORDS.index(A1)]])
     write_account(mirror)
     users_page = mirror / f"cognito-idp/{POOL}/list-users/page-0001.json"
     write_json(users_page, {"Users": [user(w) for w in "ABCDEFGH"]})

@@ -53,8 +53,18 @@ TIME_FIELDS = (
     "task_returned_time",
     "task_declined_time",
 )
-JAVA_TIME = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} (UTC|GMT) \d{4}$")
-ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z?$")
+JAVA_TIME = re.compile(
+    r"^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}:\d{2}:\d{2}) ([A-Za-z]+)([+-]\d{1,2}(?::?\d{2})?)? (\d{4})$"
+)
+ISO_TIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+# docs/data-quality.md: the zone abbreviations a Java date may carry, hours east of UTC
+ZONE_HOURS = {
+    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "WET": 0, "WEST": 1,
+    "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "JST": 9, "AEST": 10, "AEDT": 11,
+}  # fmt: skip
 EPOCH = datetime(1970, 1, 1)
 MS = timedelta(milliseconds=1)
 
@@ -62,15 +72,29 @@ MS = timedelta(milliseconds=1)
 # ---------------------------------------------------------------- the lake, read independently
 
 
+def _offset(text: str) -> timedelta:
+    """ "+05:30", "-0700", "+02" -> the offset east of UTC."""
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    return sign * timedelta(hours=int(hours), minutes=int(minutes))
+
+
 def parse_worker_time(text: str) -> datetime:
-    """Both layouts Ground Truth writes; ValueError for anything else."""
-    if JAVA_TIME.match(text):
-        return datetime.strptime(re.sub(r" (UTC|GMT) ", " ", text), "%a %b %d %H:%M:%S %Y")
-    if ISO_TIME.match(text):
-        bare = text.removesuffix("Z")
-        return datetime.strptime(
-            bare, "%Y-%m-%dT%H:%M:%S.%f" if "." in bare else "%Y-%m-%dT%H:%M:%S"
-        )
+    """Every layout the worker log uses (naive UTC); ValueError for anything else."""
+    java = JAVA_TIME.match(text)
+    if java:
+        month, day, clock, zone, extra, year = java.groups()
+        if zone not in ZONE_HOURS or (extra and zone not in ("GMT", "UTC")):
+            raise ValueError(text)
+        local = datetime.strptime(f"{month} {int(day):02d} {year} {clock}", "%b %d %Y %H:%M:%S")
+        return local - timedelta(hours=ZONE_HOURS[zone]) - (_offset(extra) if extra else timedelta())
+    iso = ISO_TIME.match(text)
+    if iso:
+        date, hm, sec, fraction, zone = iso.groups()
+        at = datetime.strptime(f"{date} {hm}:{sec or '00'}", "%Y-%m-%d %H:%M:%S")
+        at += timedelta(microseconds=int((fraction or "0")[:6].ljust(6, "0")))
+        return at - (_offset(zone) if zone and zone != "Z" else timedelta())
     raise ValueError(text)
 
 
@@ -88,7 +112,9 @@ def usable_task(message: str | None) -> dict | None:
         return None
     if not isinstance(rec, dict) or any(not rec.get(k) for k in REQUIRED):
         return None
-    if any(k not in rec for k in TIME_FIELDS[:3]) or rec["event_type"] not in EVENT_OUTCOMES:
+    # another event type (TasksAccepted, ...) is staged but closes no task; a time field that is
+    # null or absent is no time
+    if rec["event_type"] not in EVENT_OUTCOMES:
         return None
     try:
         times = {k: parse_worker_time(rec[k]) if rec.get(k) else None for k in TIME_FIELDS}
@@ -100,7 +126,6 @@ def usable_task(message: str | None) -> dict | None:
     if closed is None or (accepted is not None and closed < accepted):
         return None
     return {
-        "task_outcome_id": hashlib.md5(message.encode()).hexdigest(),
         "cognito_sub": rec["cognito_sub_id"],
         "worker_id": rec["worker_id"],
         "workteam_name": re.search(r"workteam/[^/]+/(.+)$", rec["workteam_arn"]).group(1).lower(),
@@ -113,16 +138,33 @@ def usable_task(message: str | None) -> dict | None:
     }
 
 
+def md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
 def lake_tasks(lake: Path) -> list[dict]:
-    """Usable records from the lake, each distinct message once (re-deliveries are copies)."""
-    messages = pl.read_parquet(f"{lake}/worker_activity/*.parquet", columns=["message"])["message"]
-    seen: set[str] = set()
+    """Usable task outcomes from the lake, one per CloudWatch event (docs/data-quality.md,
+    "Re-deliveries"): the rows of one timestamp and message are as many events as the largest
+    view holds distinct keys (eventIds; or (file, line) within an export folder); the k-th event
+    is named md5(md5(message|timestamp)|k), the first md5(message|timestamp)."""
+    rows = pl.read_parquet(
+        f"{lake}/worker_activity/*.parquet",
+        columns=["message", "timestamp", "eventId", "_gtwh_source", "_gtwh_record_index"],
+    )
+    views: dict[tuple, dict[object, set]] = defaultdict(lambda: defaultdict(set))
+    for message, ts, event_id, source, index in rows.iter_rows():
+        if message is None:
+            continue
+        view = None if event_id is not None else source.rsplit("/", 1)[0]
+        views[(message, ts)][view].add(event_id if event_id is not None else (source, index))
     tasks = []
-    for message in messages:
+    for (message, ts), by_view in views.items():
         task = usable_task(message)
-        if task and message not in seen:
-            seen.add(message)
-            tasks.append(task)
+        if task is None:
+            continue
+        occurrence = md5(f"{message}|{'' if ts is None else ts}")
+        for k in range(1, max(len(keys) for keys in by_view.values()) + 1):
+            tasks.append({**task, "task_outcome_id": occurrence if k == 1 else md5(f"{occurrence}|{k}")})
     return tasks
 
 

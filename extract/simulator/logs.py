@@ -6,6 +6,20 @@ are sorted and turned into text with one polars ``concat_str`` over gathered loo
 the time fields are a date part (per day and layout), a time-of-day part (one of 86,400) and a
 tail (" UTC 2026", "" or ".123"); the text around a record's closing time and its job comes
 from a table per (outcome, record format, job). No Python loop runs per event.
+
+A few records take the way of the anomalies (one at a time, a handful per simulation), for the
+shapes real records have and the bulk tables do not (docs/data-quality.md):
+
+- re-deliveries are the same CloudWatch event read again: the same eventId, timestamp and
+  ingestion time in the page of a later, overlapping pull day, or the same line in a second,
+  overlapping export task;
+- two declines without acceptance by one worker on one job in the same millisecond: two
+  distinct events with one message (one pair in the pages, one in the exports);
+- time layouts beyond the three bulk ones: ISO with 1 or 9 fraction digits, ``+00:00`` and
+  ``+0000`` offsets, a minute-only accepted time, Java dates in US zones (PDT/PST, EDT/EST), a
+  JSON ``null`` and an absent time field;
+- events of a type that is no task outcome (``TasksAccepted``, a documented Ground Truth
+  metric name), staged by the warehouse and counted in no task figure.
 """
 
 from __future__ import annotations
@@ -16,6 +30,7 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -23,7 +38,7 @@ import pyarrow as pa
 
 from extract.simulator import account
 from extract.simulator.account import to_datetime
-from extract.simulator.plan import DAY_MS, HOUR_MS, MINUTE_MS, OperationPlan
+from extract.simulator.plan import DAY_MS, HOUR_MS, OperationPlan
 from extract.simulator.scheduler import DECLINED, RETURNED, SUBMITTED, Anomaly, Tasks
 from extract.simulator.seeding import digest_hex, opaque_token, rng_for, splitmix64, uuid4_like
 from extract.simulator.workforce import Workforce
@@ -33,7 +48,13 @@ LOG_ROOT = Path("logs/aws/sagemaker/groundtruth/WorkerActivity")
 JAVA, ISO, ISO_MS = 0, 1, 2
 EVENT_TYPES = {SUBMITTED: "TasksSubmitted", RETURNED: "TasksReturned", DECLINED: "TasksDeclined"}
 _FAR = 1 << 62
-_COLUMNS = ("ts", "ing", "seq", "w", "j", "acc", "out", "layout", "fmt2019", "blank")
+_COLUMNS = ("ts", "ing", "seq", "w", "j", "acc", "out", "layout", "fmt2019", "blank", "pull", "copy")
+# time layouts written one record at a time (module docstring), in the order they are used
+EXTRA_LAYOUTS = (
+    "iso_9_digits", "iso_1_digit", "iso_plus_00_00", "iso_plus_0000", "iso_minute_accepted",
+    "java_los_angeles", "java_new_york", "json_null", "absent_field",
+)
+OTHER_EVENT_TYPE = "TasksAccepted"
 
 
 @dataclass
@@ -45,10 +66,12 @@ class DeliveryCounts:
     anomalies: dict[str, int] = field(
         default_factory=lambda: {
             "malformed_json": 0,
-            "unknown_event_type": 0,
             "unparsable_timestamp": 0,
         }
     )
+    other_event_types: dict[str, int] = field(default_factory=dict)
+    extra_layouts: dict[str, int] = field(default_factory=dict)
+    identical_pairs: int = 0
     pages: int = 0
     pull_days: int = 0
     export_files: int = 0
@@ -244,6 +267,8 @@ class LogWriter:
         self.next_pull_day_ms = max(plan.day0_ms, self.cutoff_ms)
         self.pending: dict[bool, list[dict[str, np.ndarray]]] = {True: [], False: []}
         self.odd: dict[bool, list[tuple[int, int, int, str]]] = {True: [], False: []}
+        self.layouts_left = list(EXTRA_LAYOUTS)
+        self.pairs_left = {True: 1, False: 1}  # one identical pair in the pages, one in exports
         self.id_salt = np.uint64(int(digest_hex(self.seed, "event-id", size=8), 16))
         self.text = {e: _Text(plan, workforce, n_days, escaped=e) for e in (False, True)}
         first_hour = plan.day0_ms // HOUR_MS
@@ -277,14 +302,17 @@ class LogWriter:
         late = rng.random(n) < 0.002
         lag = np.where(late, rng.integers(HOUR_MS, 9 * HOUR_MS, n), lag)
         ing = t.close + lag
+        # a re-delivery is the same event (same seq, so the same eventId; same times) read again
+        # by a later pull (the next pull day), or exported again by an overlapping export task
         dup = np.flatnonzero(rng.random(n) < 0.003)
-        dup_ing = ing[dup] + rng.integers(2 * MINUTE_MS, 10 * HOUR_MS, len(dup))
+        later = (ing[dup] // DAY_MS + 1) * DAY_MS + rng.integers(0, HOUR_MS, len(dup))
         rows = np.concatenate([np.arange(n), dup])
+        seq = self.seq + np.arange(n, dtype=np.int64)
         m = len(rows)
         cols = {
             "ts": t.close[rows],
-            "ing": np.concatenate([ing, dup_ing]),
-            "seq": self.seq + np.arange(m, dtype=np.int64),
+            "ing": ing[rows],
+            "seq": seq[rows],
             "w": t.worker[rows].astype(np.int64),
             "j": t.job[rows].astype(np.int64),
             "acc": t.accept[rows],
@@ -292,8 +320,11 @@ class LogWriter:
             "layout": layout[rows],
             "fmt2019": fmt2019[rows].astype(np.int64),
             "blank": blank[rows],
+            "pull": np.concatenate([ing, later]),
+            "copy": np.r_[np.zeros(n, bool), np.ones(len(dup), bool)],
         }
-        self.seq += m
+        self.seq += n
+        cols = self._divert(cols, n, rng)
         self.counts.tasks += n
         self.counts.duplicates += len(dup)
         self.counts.events_written += m
@@ -307,6 +338,91 @@ class LogWriter:
                 self.pending[paged].append(cols)
             elif mask.any():
                 self.pending[paged].append({k: v[mask] for k, v in cols.items()})
+
+    def _divert(self, c: dict[str, np.ndarray], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """Take a record of the next extra layout out of the bulk, and add the identical pairs'
+        second events (a handful per simulation)."""
+        original = ~c["copy"]
+        free = original & ~np.isin(c["seq"], c["seq"][c["copy"]])  # not re-delivered
+        take: list[int] = []
+        if self.layouts_left and n:
+            ok = np.flatnonzero(free & ~c["blank"])  # with an accepted time
+            if len(ok):
+                i = int(ok[int(rng.integers(len(ok)))])
+                kind = self.layouts_left.pop(0)
+                self._odd_task(c, i, kind)
+                self.counts.extra_layouts[kind] = self.counts.extra_layouts.get(kind, 0) + 1
+                take.append(i)
+                free[i] = False
+        extra = []
+        for paged in (True, False):
+            ok = np.flatnonzero(free & c["blank"] & ((c["ts"] >= self.cutoff_ms) == paged))
+            if self.pairs_left[paged] and len(ok):
+                extra.append(int(ok[0]))
+                self.pairs_left[paged] -= 1
+        if not take and not extra:
+            return c
+        keep = np.ones(len(c["ts"]), bool)
+        keep[take] = False
+        out = {k: v[keep] for k, v in c.items()}
+        if extra:
+            # a second event: its own seq (so its own eventId), the same millisecond and message
+            add = {k: c[k][extra] for k in _COLUMNS}
+            add["seq"] = self.seq + np.arange(len(extra), dtype=np.int64)
+            add["ing"] = add["ing"] + 1
+            add["pull"] = add["ing"]
+            out = {k: np.concatenate([out[k], add[k]]) for k in _COLUMNS}
+            self.seq += len(extra)
+            self.counts.tasks += len(extra)
+            self.counts.events_written += len(extra)
+            self.counts.identical_pairs += len(extra)
+            self.counts.by_type["TasksDeclined"] = self.counts.by_type.get("TasksDeclined", 0) + len(extra)
+        return out
+
+    def _odd_task(self, c: dict[str, np.ndarray], i: int, kind: str) -> None:
+        """One task outcome of the bulk, written in an extra layout (module docstring)."""
+        wf, job = self.workforce, self.plan.jobs[int(c["j"][i])]
+        w, out, acc, ts = int(c["w"][i]), int(c["out"][i]), int(c["acc"][i]), int(c["ts"][i])
+        layouts = {
+            "iso_9_digits": lambda ms: _iso(ms, f".{ms % 1000:03d}456789Z"),
+            "iso_1_digit": lambda ms: _iso(ms, f".{ms % 1000 // 100}"),
+            "iso_plus_00_00": lambda ms: _iso(ms, "+00:00"),
+            "iso_plus_0000": lambda ms: _iso(ms, f".{ms % 1000:03d}+0000"),
+            "java_los_angeles": lambda ms: _java_in(ms, "America/Los_Angeles"),
+            "java_new_york": lambda ms: _java_in(ms, "America/New_York"),
+        }
+        fmt = layouts.get(kind, _java_time)
+        closing = {SUBMITTED: "task_submitted_time", RETURNED: "task_returned_time",
+                   DECLINED: "task_declined_time"}[out]  # fmt: skip
+        rec: dict[str, object] = {
+            "worker_id": wf.worker_ids[w],
+            "cognito_user_pool_id": account.USER_POOL_ID,
+            "cognito_sub_id": wf.subs[w],
+            "task_accepted_time": fmt(acc),
+            "task_submitted_time": "",
+            "task_returned_time": "",
+            "task_declined_time": "",
+            "workteam_arn": wf.teams[job.team].arn,
+            "labeling_job_arn": account.labeling_job_arn(job.name),
+            "work_requester_account_id": account.ACCOUNT_ID,
+            "job_reference_code": job.reference_code,
+            "job_type": "Private",
+            "event_type": EVENT_TYPES[out],
+            "event_timestamp": str(ts // 1000),
+        }
+        rec[closing] = fmt(ts)
+        empty = [k for k in ("task_submitted_time", "task_returned_time", "task_declined_time")
+                 if k != closing]  # fmt: skip
+        if kind == "iso_minute_accepted":
+            rec["task_accepted_time"] = to_datetime(acc).strftime("%Y-%m-%dT%H:%M")
+            rec[closing] = _iso(ts, "")
+        elif kind == "json_null":
+            rec.update(dict.fromkeys(empty))
+        elif kind == "absent_field":
+            for k in empty:
+                del rec[k]
+        message = json.dumps(rec, separators=(",", ":"))
+        self.odd[ts >= self.cutoff_ms].append((ts, int(c["ing"][i]), int(c["seq"][i]), message))
 
     def _add_anomalies(self, anomalies: list[Anomaly], rng: np.random.Generator) -> None:
         """The odd records: written exactly as given, counted by kind."""
@@ -329,18 +445,25 @@ class LogWriter:
                 "event_type": "TasksSubmitted",
                 "event_timestamp": str(a.close // 1000),
             }
+            at = a.close
             if a.kind == "unknown_event_type":
+                # a type that closes no task: staged by the warehouse, in no task count
+                at = a.accept
                 rec["task_submitted_time"] = ""
-                rec["event_type"] = "TasksAbandoned"
+                rec["event_type"] = OTHER_EVENT_TYPE
+                rec["event_timestamp"] = str(a.accept // 1000)
+                others = self.counts.other_event_types
+                others[OTHER_EVENT_TYPE] = others.get(OTHER_EVENT_TYPE, 0) + 1
             elif a.kind == "unparsable_timestamp":
                 rec["task_submitted_time"] = "not-a-date"
             message = json.dumps(rec, separators=(",", ":"))
             if a.kind == "malformed_json":
                 message = message[: int(len(message) * 0.62)]  # cut off mid-record
-            self.counts.anomalies[a.kind] += 1
+            if a.kind in self.counts.anomalies:
+                self.counts.anomalies[a.kind] += 1
             self.counts.events_written += 1
-            ing = a.close + int(rng.integers(300, 4_000))
-            self.odd[a.close >= self.cutoff_ms].append((a.close, ing, self.seq, message))
+            ing = at + int(rng.integers(300, 4_000))
+            self.odd[at >= self.cutoff_ms].append((at, ing, self.seq, message))
             self.seq += 1
 
     def _event_ids(self, ts: np.ndarray, seq: np.ndarray) -> list[pl.Expr]:
@@ -409,7 +532,7 @@ class LogWriter:
         """Pending records with ``key < before``, sorted for writing; the rest stay pending."""
         parts = self.pending[paged]
         if not parts:
-            return {k: np.zeros(0, np.int64) for k in _COLUMNS}
+            return {k: np.zeros(0, bool if k == "copy" else np.int64) for k in _COLUMNS}
         c = (
             {k: np.concatenate([p[k] for p in parts]) for k in _COLUMNS}
             if len(parts) > 1
@@ -441,8 +564,8 @@ class LogWriter:
         last_day_end = upto_ms - upto_ms % DAY_MS
         if last_day_end <= self.next_pull_day_ms:
             return
-        c = self._take(True, "ing", last_day_end)
-        day_of = c["ing"] // DAY_MS * DAY_MS
+        c = self._take(True, "pull", last_day_end)
+        day_of = c["pull"] // DAY_MS * DAY_MS
         day = self.next_pull_day_ms
         while day < last_day_end:
             lo, hi = np.searchsorted(day_of, [day, day + DAY_MS])
@@ -479,29 +602,39 @@ class LogWriter:
         boundary = upto_ms - upto_ms % HOUR_MS
         c = self._take(False, "ts", boundary)
         odd = self._odd_lines(False, -_FAR, boundary, "ts")
-        if not len(c["ts"]) and odd is None:
-            return
-        lines = self._export_lines(c) if len(c["ts"]) else None
-        keys = {k: c[k] for k in ("ts", "ing", "seq")}
-        if odd is not None:
-            lines = _merge(lines, keys, odd, by=("ts", "seq"))
-            keys = {"ts": np.sort(np.concatenate([keys["ts"], odd["ts"].to_numpy()]))}
-        hours = keys["ts"] // HOUR_MS
+        for again in (False, True):
+            # re-delivered lines go to their own, overlapping export task
+            part = {k: v[c["copy"] == again] for k, v in c.items()} if c["copy"].any() else c
+            if again and part is c:
+                break
+            part_odd = None if again else odd
+            if not len(part["ts"]) and part_odd is None:
+                continue
+            lines = self._export_lines(part) if len(part["ts"]) else None
+            ts = part["ts"]
+            if part_odd is not None:
+                lines = _merge(lines, {k: part[k] for k in ("ts", "seq")}, part_odd, by=("ts", "seq"))
+                ts = np.sort(np.concatenate([ts, part_odd["ts"].to_numpy()]))
+            self._write_exports(ts, lines, overlapping=again)
+
+    def _write_exports(self, ts: np.ndarray, lines: pl.Series, *, overlapping: bool) -> None:
+        hours = ts // HOUR_MS
         starts = np.flatnonzero(np.r_[True, hours[1:] != hours[:-1]])
         ends = np.r_[starts[1:], len(hours)]
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
             hour = int(hours[a])
             stream = account.LOG_STREAM_PREFIX + str(hour * 3600)
-            folder = self.root / "exports" / self._export_task(hour * HOUR_MS) / stream
+            task = self._export_task(hour * HOUR_MS, overlapping=overlapping)
+            folder = self.root / "exports" / task / stream
             folder.mkdir(parents=True, exist_ok=True)
             comp = zlib.compressobj(1, zlib.DEFLATED, 31)
             payload = [comp.compress(chunk) for chunk in _bytes_of(lines.slice(a, b - a))]
             (folder / "000000.gz").write_bytes(b"".join(payload) + comp.flush())
             self.counts.export_files += 1
 
-    def _export_task(self, ts_ms: int) -> str:
+    def _export_task(self, ts_ms: int, *, overlapping: bool = False) -> str:
         week = (ts_ms - self.plan.day0_ms) // (7 * DAY_MS)
-        task = uuid4_like(self.seed, "export-task", int(week))
+        task = uuid4_like(self.seed, "export-task-again" if overlapping else "export-task", int(week))
         self.counts.export_tasks.add(task)
         return task
 
@@ -509,7 +642,7 @@ class LogWriter:
         """Write everything left; pull days run through the day of ``as_of_ms``."""
         last = as_of_ms
         for c in self.pending[True]:
-            last = max(last, int(c["ing"].max()))
+            last = max(last, int(c["pull"].max()))
         for _, ing, _, _ in self.odd[True]:
             last = max(last, ing)
         self._flush_pages(last - last % DAY_MS + DAY_MS)
@@ -534,6 +667,15 @@ def _merge(
 
 def _java_time(ms: int) -> str:
     return to_datetime(ms).strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def _iso(ms: int, tail: str) -> str:
+    return to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%S") + tail
+
+
+def _java_in(ms: int, zone: str) -> str:
+    """Java Date.toString() in a JVM whose default zone is ``zone`` (PDT/PST, EDT/EST, ...)."""
+    return to_datetime(ms).astimezone(ZoneInfo(zone)).strftime("%a %b %d %H:%M:%S %Z %Y")
 
 
 def _iso_z(ms: int) -> str:

@@ -145,6 +145,9 @@ def simulate(
         metric_files=metric_files,
         metric_events_dropped=metrics.dropped,
         manifest_versions=s3.manifest_versions,
+        other_event_types=dict(c.other_event_types),
+        extra_layouts=dict(c.extra_layouts),
+        identical_pairs=c.identical_pairs,
     )
     (out / SUMMARY_FILE).write_text(summary.to_json())
     return summary

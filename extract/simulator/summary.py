@@ -12,10 +12,13 @@ from pathlib import Path
 class SimulationSummary:
     """Counts and names of a simulated mirror; ``to_json()`` is what ``_simulation.json`` holds.
 
-    ``events_written`` counts every worker-activity log event written (re-deliveries and
-    anomalies included); ``tasks`` counts the genuine task outcomes (one per accepted task:
-    submitted, returned or declined), so ``events_written == tasks + duplicates_injected +
-    sum(anomalies.values())``.
+    ``events_written`` counts every worker-activity log event written (re-deliveries, anomalies
+    and events of other types included); ``tasks`` counts the genuine task outcomes (one per
+    accepted task: submitted, returned or declined; ``identical_pairs`` of them are a second
+    event with the message of another), so ``events_written == tasks + duplicates_injected +
+    sum(anomalies.values()) + sum(other_event_types.values())``. ``anomalies`` are the records
+    staging quarantines; ``other_event_types`` are staged but no task outcome;
+    ``extra_layouts`` counts the task outcomes written in each less common time layout.
     """
 
     out: Path
@@ -47,6 +50,9 @@ class SimulationSummary:
     metric_events_dropped: int = 0
     # job -> every output.manifest version it wrote: iterations covered, labeled objects, bytes
     manifest_versions: dict[str, list[dict]] = field(default_factory=dict)
+    other_event_types: dict[str, int] = field(default_factory=dict)
+    extra_layouts: dict[str, int] = field(default_factory=dict)
+    identical_pairs: int = 0
 
     def to_json(self) -> str:
         """Deterministic JSON of every field except ``out`` (so that it does not depend on

@@ -10,7 +10,8 @@ Live path, ``FilterLogEvents`` on the whole log group, read as time windows:
   has expired (AWS keeps them 24 h) the window restarts from its start;
 - an event whose ``eventId`` the lake already holds (overlap, resumed window) is not landed
   again: the ids of the window are read from the lake itself, so they are exactly what is
-  durable. Re-deliveries with a new eventId are de-duplicated by content in dbt staging;
+  durable. An event with a new eventId is another event, even with an identical message
+  (docs/data-quality.md, "Re-deliveries"); copies that land anyway are quarantined in staging;
 - rows are the event envelope as AWS returns it, as the mirror's FilterLogEvents reader lands
   them (botocore keeps only modelled keys, so ``event_extra`` is always NULL here).
 

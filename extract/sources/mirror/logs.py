@@ -122,6 +122,10 @@ class ExportFileReader:
         # Lines are "<ISO timestamp> <message>": split on the first space only. The stream name
         # is the folder path from "aws/sagemaker/..." down, or the parent folder (moto flattens).
         # The stream name and source key are worked out once per file, not once per line.
+        # A line's number in its file is its position, the identity of an event without an
+        # eventId (docs/data-quality.md, "Re-deliveries"): the scan keeps file order (one reader
+        # per gzip file, insertion order preserved), so row_number() over () minus the file's
+        # first row number is the line number. Blank lines are counted, then dropped.
         return f"""
         WITH files AS (
             SELECT filename,
@@ -130,12 +134,17 @@ class ExportFileReader:
                             regexp_extract(filename, '([^/]+)/[^/]+$', 1)) AS stream,
                    replace(filename, {sql_str(prefix)}, '') AS source_key
             FROM (SELECT unnest({sql_list([f.path for f in files])}) AS filename)
-        ), lines AS (
-            SELECT filename, line, strpos(line, ' ') AS sp
+        ), scanned AS (
+            SELECT filename, line, row_number() OVER () AS n
             FROM read_csv({sql_list([f.path for f in files])}, columns={{'line': 'VARCHAR'}},
                           header=false, delim='\x01', quote='', escape='', compression='gzip',
                           filename=true, auto_detect=false)
-            WHERE line IS NOT NULL
+        ), firsts AS (
+            SELECT filename, min(n) AS n0 FROM scanned GROUP BY filename
+        ), lines AS (
+            SELECT filename, line, strpos(line, ' ') AS sp, n - n0 + 1 AS line_number
+            FROM scanned JOIN firsts USING (filename)
+            WHERE line IS NOT NULL AND line != ''
         )
         SELECT NULL AS "eventId",
                files.stream AS "logStreamName",
@@ -148,6 +157,6 @@ class ExportFileReader:
                'export' AS source_format,
                {run.lineage_sql()},
                files.source_key AS _gtwh_source,
-               NULL AS _gtwh_record_index
+               line_number AS _gtwh_record_index
         FROM lines JOIN files USING (filename)
         """

@@ -30,7 +30,9 @@
 ) }}
 
 with activity as (
+    -- task outcomes only: an event of another type (TasksAccepted, ...) closes no task
     select * from {{ ref('stg_groundtruth__worker_activity') }}
+    where is_task_outcome
 ),
 
 tasks as not materialized (
@@ -55,8 +57,8 @@ tasks as not materialized (
 {% if is_incremental() %}
 
     -- Records extracted since the last build that this model does not hold yet. A record it
-    -- holds already is a re-delivery (same message, so same task and values), even when staging
-    -- now stages the re-delivered copy: it changes nothing here.
+    -- holds already is a re-delivery (the same event, so the same task and values), even when
+    -- staging now stages the re-delivered copy: it changes nothing here.
     arrived as (
         select
             task_outcome_id,

@@ -73,7 +73,7 @@ checks as (
         case when is_parsed then coalesce(quarantine_reason != 'missing_field', true) end as fields_present,
         -- Staging's reason says it (a record is quarantined for the first reason that applies).
         case
-            when is_parsed then coalesce(quarantine_reason not in ('unparsable_timestamp', 'missing_closing_time'), true)
+            when is_parsed then coalesce(quarantine_reason not in ('unknown_time_zone', 'unparsable_timestamp', 'missing_closing_time'), true)
         end as timestamps_parse,
         case
             when event_type in ('TasksSubmitted', 'TasksReturned')

@@ -5,6 +5,8 @@ with base as (
 staged as (
     select
         activity_record_id,
+        occurrence_id,
+        event_ordinal,
         event_id,
         log_stream_name,
         source_format,
@@ -19,7 +21,9 @@ staged as (
         job_reference_code,
         job_type,
         event_type,
-        lower(replace(event_type, 'Tasks', '')) as outcome,
+        is_task_outcome,
+        -- submitted, returned or declined; NULL for another event type (staged, never counted)
+        case when is_task_outcome then lower(replace(event_type, 'Tasks', '')) end as outcome,
         task_accepted_at,
         task_submitted_at,
         task_returned_at,

@@ -3,14 +3,25 @@
     stg_groundtruth__worker_activity keeps the rows without a reason; quarantine_worker_activity
     keeps the rest, so raw = staged + quarantined holds by construction.
 
-    Incremental (macros/incremental.sql): only the records extracted since the last build are
-    parsed. A re-delivery is found by its message digest: the rows of the table with a digest
-    that arrives again are taken back in and their delivery order recomputed with the new copies
-    (delete+insert by digest), so the table equals a build from scratch.
+    One CloudWatch event, however often it is read (docs/data-quality.md, "Re-deliveries"):
+    the rows with the same CloudWatch timestamp and message (an occurrence, occurrence_id) are
+    the copies of one or more events. Within an occurrence, the distinct events of one view are
+    its distinct eventIds (FilterLogEvents rows), or else its distinct (file, line) positions in
+    one folder (an export task's stream folder; a page folder for pages without eventIds). An
+    occurrence holds as many events as its largest view; the k-th event of every view is the
+    same event (event_ordinal k), its first delivery is staged and the others are
+    duplicate_delivery. So a page re-read, an overlapping pull (same eventIds), an export file
+    landed twice, overlapping exports, and an export of events also read by FilterLogEvents all
+    count once, while two events with one message (two declines in the same second) both count.
 
-    Bounded memory: delivery order needs a window only over messages delivered more than once,
-    which a hash aggregate over the digests finds (it spills); a window over every row would
-    have to hold the whole history at once.
+    Incremental (macros/incremental.sql): only the records extracted since the last build are
+    parsed. The rows of the table whose occurrence arrives again are taken back in and their
+    ordinals and delivery order recomputed with the new copies (delete+insert by occurrence_id),
+    so the table equals a build from scratch.
+
+    Bounded memory: ordinals and delivery order need a window only over occurrences read more
+    than once, which a hash aggregate finds (it spills); a window over every row would have to
+    hold the whole history at once.
 -#}
 {%- set fields = [
     'worker_id', 'cognito_user_pool_id', 'cognito_sub_id',
@@ -18,12 +29,14 @@
     'workteam_arn', 'labeling_job_arn', 'work_requester_account_id', 'job_reference_code',
     'job_type', 'event_type', 'event_timestamp'
 ] -%}
+{#- an occurrence: a CloudWatch timestamp (ms) and a message -#}
+{%- set occurrence_digest = "md5(keyed.message || '|' || coalesce(keyed.\"timestamp\"::varchar, ''))" -%}
 
 
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key='activity_record_id',
+    unique_key='occurrence_id',
     on_schema_change='fail',
     post_hook="{{ record_incremental_fingerprint() }}"
 ) }}
@@ -35,14 +48,14 @@ with source as not materialized (
 keyed as not materialized (
     select
         *,
-        hash(message) as message_hash
+        hash(message, "timestamp") as message_hash
     from source
 ),
 
--- Messages delivered more than once, counting the rows already built. Found by a hash aggregate
--- over a 64-bit hash of the message (it spills, and is cheaper than the digest): a collision only
--- sends a row through the window below, where the digest orders it correctly. So only these rows
--- need a window to order their deliveries; a window over every row would hold the whole history.
+-- Occurrences (timestamp and message) read more than once, counting the rows already built. Found
+-- by a hash aggregate over a 64-bit hash (it spills, and is cheaper than the digest): a collision
+-- only sends a row through the window below, where the digest orders it correctly. So only these
+-- rows need a window; a window over every row would hold the whole history.
 repeated as (
     select message_hash
     from keyed
@@ -53,7 +66,7 @@ repeated as (
         union
         select keyed.message_hash
         from keyed
-        inner join {{ this }} as built on md5(keyed.message) = built.activity_record_id
+        inner join {{ this }} as built on {{ occurrence_digest }} = built.occurrence_id
     {% endif %}
 ),
 
@@ -62,7 +75,7 @@ repeated as (
 parsed as not materialized (
     select
         keyed.*,
-        md5(keyed.message) as activity_record_id,
+        {{ occurrence_digest }} as occurrence_id,
         repeated.message_hash is not null as is_repeated,
         {{ json_string_fields('keyed.message', fields) }} as r
     from keyed
@@ -71,7 +84,7 @@ parsed as not materialized (
 
 typed as not materialized (
     select
-        activity_record_id,
+        occurrence_id,
         is_repeated,
         message,
         r is null or left(ltrim(message), 1) != '{' as is_malformed,
@@ -89,9 +102,10 @@ typed as not materialized (
         r.job_reference_code,
         r.job_type,
         r.event_type,
-        r.task_accepted_time,
-        r.task_submitted_time,
-        r.task_returned_time,
+        -- JSON null or an absent field means the same as "" (no such time)
+        coalesce(r.task_accepted_time, '') as task_accepted_time,
+        coalesce(r.task_submitted_time, '') as task_submitted_time,
+        coalesce(r.task_returned_time, '') as task_returned_time,
         coalesce(r.task_declined_time, '') as task_declined_time,
         r.event_timestamp,
         {{ parse_worker_time('r.task_accepted_time') }} as task_accepted_at,
@@ -103,6 +117,8 @@ typed as not materialized (
         {{ epoch_ms_to_timestamp('"ingestionTime"') }} as ingested_at,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
+        -- the view an eventless row belongs to: its file's folder (an export task's stream)
+        case when "eventId" is null then regexp_replace(_gtwh_source, '/[^/]*$', '') end as source_folder,
         _gtwh_run_id as extract_run_id,
         _gtwh_extracted_at as extracted_at
     from parsed
@@ -111,6 +127,8 @@ typed as not materialized (
 closed as not materialized (
     select
         *,
+        -- an event of another type (TasksAccepted, ...) is staged, but it closes no task
+        event_type in ('TasksSubmitted', 'TasksReturned', 'TasksDeclined') as is_task_outcome,
         case event_type
             when 'TasksSubmitted' then task_submitted_at
             when 'TasksReturned' then task_returned_at
@@ -132,13 +150,15 @@ reasoned as not materialized (
                 or coalesce(workteam_arn, '') = ''
                 or coalesce(event_type, '') = ''
                 or coalesce(event_timestamp, '') = ''
-                or task_accepted_time is null
-                or task_submitted_time is null
-                or task_returned_time is null
                 then 'missing_field'
             when coalesce(workteam_name, '') = '' or coalesce(labeling_job_name, '') = '' then 'malformed_arn'
-            when event_type not in ('TasksSubmitted', 'TasksReturned', 'TasksDeclined')
-                then 'unknown_event_type'
+            -- a time that did not parse because of its zone (looked at only when it did not parse)
+            when
+                (task_accepted_at is null and {{ worker_time_zone_unknown('task_accepted_time') }})
+                or (task_submitted_at is null and {{ worker_time_zone_unknown('task_submitted_time') }})
+                or (task_returned_at is null and {{ worker_time_zone_unknown('task_returned_time') }})
+                or (task_declined_at is null and {{ worker_time_zone_unknown('task_declined_time') }})
+                then 'unknown_time_zone'
             when
                 (task_accepted_time != '' and task_accepted_at is null)
                 or (task_submitted_time != '' and task_submitted_at is null)
@@ -146,16 +166,18 @@ reasoned as not materialized (
                 or (task_declined_time != '' and task_declined_at is null)
                 or event_timestamp_at is null
                 then 'unparsable_timestamp'
-            when closed_at is null then 'missing_closing_time'
+            when is_task_outcome and closed_at is null then 'missing_closing_time'
             when closed_at < task_accepted_at then 'closed_before_accepted'
         end as row_reason
     from closed
 ),
 
--- a message delivered once (or no message at all: nothing to compare) is its own first delivery
+-- an occurrence read once (or no message at all: nothing to compare) is one event, delivered once
 delivered_once as (
     select
         * exclude (message, is_malformed, is_repeated, row_reason),
+        occurrence_id as activity_record_id,
+        1 as event_ordinal,
         1 as delivery_number,
         row_reason as quarantine_reason,
         case when row_reason is not null then message end as raw_message
@@ -170,25 +192,43 @@ candidates as (
         -- rows already built whose message arrives again: taken back in, order recomputed
         union all by name
         select
-            built.* exclude (delivery_number, quarantine_reason, raw_message),
+            built.* exclude (activity_record_id, event_ordinal, delivery_number, quarantine_reason, raw_message),
             cast(null as varchar) as message,
             nullif(built.quarantine_reason, 'duplicate_delivery') as row_reason
         from {{ this }} as built
-        where built.activity_record_id in (select reasoned.activity_record_id from reasoned where is_repeated)
+        where built.occurrence_id in (select reasoned.occurrence_id from reasoned where is_repeated)
     {% endif %}
+),
+
+-- the k-th distinct event of its view: by eventId where there is one, else by file and line
+ordinals as (
+    select
+        *,
+        dense_rank() over (
+            partition by occurrence_id, source_folder
+            order by
+                event_id,
+                case when event_id is null then source_file end,
+                case when event_id is null then source_record_index end
+        ) as event_ordinal
+    from candidates
 ),
 
 delivered_again as (
     select
         * exclude (message, row_reason),
+        case
+            when event_ordinal = 1 then occurrence_id
+            else md5(occurrence_id || '|' || event_ordinal)
+        end as activity_record_id,
         row_number() over (
-            partition by activity_record_id
+            partition by occurrence_id, event_ordinal
             order by ingested_at nulls last, event_at, event_id, source_file, source_record_index
         ) as delivery_number,
         row_reason,
         -- rows taken back in carry no message; every copy has the same one
-        max(message) over (partition by activity_record_id) as message
-    from candidates
+        max(message) over (partition by occurrence_id) as message
+    from ordinals
 ),
 
 final as (
