@@ -176,9 +176,12 @@ def stage_marts(settings: Settings) -> DbtOutcome | None:
 
 def stage_report(settings: Settings, warehouse: Path | None = None) -> None:
     """The operations report over the built warehouse (read-only), beside the data-quality one."""
-    from extract.report import write_operations_report
+    from extract.report import ReportError, write_operations_report
 
-    write_operations_report(settings, warehouse=warehouse or settings.warehouse)
+    try:
+        write_operations_report(settings, warehouse=warehouse or settings.warehouse)
+    except ReportError as error:
+        raise PipelineError(f"the operations report failed: {error}") from error
 
 
 def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
