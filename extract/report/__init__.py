@@ -699,9 +699,22 @@ def _workforce(d: dict, figs: Figures, identity: str) -> Section:
     s.blocks.append(
         figs.add(
             "workforce-console-vs-logs",
-            _per_team_lines(console, "day", "log_seconds_per_submitted_task", suffix=": logs")
+            _per_team_lines(
+                console,
+                "day",
+                "log_seconds_per_submitted_task",
+                suffix=": logs",
+                mode="lines+markers",
+                marker={"size": 4},
+            )
             + _per_team_lines(
-                console, "day", "console_seconds_per_submitted_task", suffix=": console", dash="dot"
+                console,
+                "day",
+                "console_seconds_per_submitted_task",
+                suffix=": console",
+                dash="dot",
+                mode="lines+markers",
+                marker={"size": 4},
             ),
             _layout(
                 "Average seconds per submitted task: logs (solid) vs console metric (dotted)",
