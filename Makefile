@@ -14,7 +14,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: etl test lint sql docs bench clean install
+.PHONY: etl test lint sql docs bench report clean install
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ lint: $(STAMP)
 
 sql: $(STAMP)
 	$(BIN)/duckdb -readonly $(GTWH_WAREHOUSE)
+
+report: $(STAMP)
+	$(BIN)/gtwh report
 
 docs: $(STAMP)
 	$(BIN)/gtwh docs

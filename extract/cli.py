@@ -96,6 +96,22 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0 if outcome.success else 1
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from extract.report import ReportError, write_operations_report
+
+    settings = _settings(args)
+    try:
+        result = write_operations_report(
+            settings, warehouse=args.warehouse, out=args.out, identity=args.identity
+        )
+    except ReportError as error:
+        print(f"gtwh report failed: {error}", file=sys.stderr)
+        return 1
+    print(f"operations report: {result.path} ({result.size_bytes / 1e6:.1f} MB, of which "
+          f"{result.data_bytes / 1e3:.0f} kB embedded aggregates; {len(result.figures)} plots)")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from extract.bench import run_bench
 
@@ -147,6 +163,13 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_validate
     )
     sub.add_parser("docs", help="build static dbt docs").set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("report", help="write the offline HTML operations report (reports/operations.html)")
+    p.add_argument("--warehouse", help="DuckDB file to read, read-only (default: $GTWH_WAREHOUSE)")
+    p.add_argument("--out", help="HTML file to write (default: <data>/reports/operations.html)")
+    p.add_argument("--identity", choices=["alias", "keep"], default="alias",
+                   help="workers by a short alias of their Cognito sub (default) or their username")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("bench", help="benchmark the pipeline on N simulated events (BENCHMARKS.md)")
     p.add_argument("--events", type=int, default=1_000_000)

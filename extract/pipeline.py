@@ -174,6 +174,16 @@ def stage_marts(settings: Settings) -> DbtOutcome | None:
     return marts
 
 
+def stage_report(settings: Settings, warehouse: Path | None = None) -> None:
+    """The operations report over the built warehouse (read-only), beside the data-quality one."""
+    from extract.report import ReportError, write_operations_report
+
+    try:
+        write_operations_report(settings, warehouse=warehouse or settings.warehouse)
+    except ReportError as error:
+        raise PipelineError(f"the operations report failed: {error}") from error
+
+
 def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
     out = out or sys.stdout
     print(f"[1/4] extract from {source}", file=out)
@@ -192,6 +202,8 @@ def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
     print("[4/4] dbt build: marts" + (" (skipped)" if fresh else ""), file=out)
     marts = stage_marts(settings) or DbtOutcome(success=True)
     result = EtlResult(extraction, staging, validation, marts)
+    if marts.success:
+        stage_report(settings)
     print(summary(settings, result), file=out)
     if not marts.success:
         raise PipelineError("dbt marts failed:\n  " + "\n  ".join(marts.failures))
@@ -247,6 +259,9 @@ def summary(settings: Settings, result: EtlResult) -> str:
     report = settings.reports_dir / "data-quality.html"
     if report.exists():
         lines.append(f"  data-quality report (checks, counts, sample rows; opens offline): {report}")
+    operations = settings.reports_dir / "operations.html"
+    if operations.exists():
+        lines.append(f"  operations report (jobs, iterations, pairs, chains, workforce; offline): {operations}")
     lines.append(f"  reports: {settings.reports_dir}")
     lines.append(f"  warehouse: {settings.warehouse}")
     lines.append("  try: make sql, then")
