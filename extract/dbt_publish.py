@@ -15,11 +15,14 @@ def _publish(build: str, published: str) -> str:
     from extract.publish import swap_in
 
     done = swap_in(Path(build).resolve(), Path(published).resolve())
-    return (f"published {done.path} ({done.bytes / 2**20:,.0f} MB in {done.seconds:.1f} s): "
-            "`make sql` and new readers see this run")
+    return (
+        f"published {done.path} ({done.bytes / 2**20:,.0f} MB in {done.seconds:.1f} s): "
+        "`make sql` and new readers see this run"
+    )
 
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn) -> None:
-        conn.create_function("gtwh_publish", _publish, ["VARCHAR", "VARCHAR"], "VARCHAR",
-                             side_effects=True)
+        conn.create_function(
+            "gtwh_publish", _publish, ["VARCHAR", "VARCHAR"], "VARCHAR", side_effects=True
+        )

@@ -169,8 +169,9 @@ def swap_in(build: Path, published: Path) -> Published:
     size = published.stat().st_size
     record = _record_path(build)
     tmp_record = record.with_name(record.name + ".tmp")
-    tmp_record.write_text(json.dumps({"build": file_stamp(build)[:2],
-                                      "published": file_stamp(published)}))
+    tmp_record.write_text(
+        json.dumps({"build": file_stamp(build)[:2], "published": file_stamp(published)})
+    )
     os.replace(tmp_record, record)
     return Published(published, size, time.monotonic() - started)
 
