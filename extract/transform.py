@@ -47,6 +47,22 @@ def _crash_point(event) -> None:
         maybe_crash("during_build")
 
 
+def _held_by_another_process(settings: Settings) -> str | None:
+    """One sentence when another process holds the build file (a hand-run dbt, a DuckDB shell
+    started without -readonly), found by opening it the way dbt will; None when it is free."""
+    import duckdb
+
+    from extract.publish import lock_message
+
+    if not settings.build_warehouse.exists():
+        return None
+    try:
+        duckdb.connect(str(settings.build_warehouse)).close()
+    except duckdb.IOException as error:
+        return lock_message(error)
+    return None
+
+
 def _dbt_versions() -> str:
     from importlib.metadata import version
 
@@ -87,6 +103,10 @@ def dbt(settings: Settings, *args: str, quiet: bool = True) -> DbtOutcome:
         argv[:0] = ["--log-path", str(settings.dbt_target_dir / "logs")]
     if quiet:
         argv.insert(0, "--quiet")
+    if "--target" not in args:  # the build file: say who holds it before dbt prints a traceback
+        held = _held_by_another_process(settings)
+        if held is not None:
+            return DbtOutcome(success=False, failures=[held], locked=True)
     try:
         res = dbtRunner(callbacks=[_crash_point]).invoke(argv)
     finally:

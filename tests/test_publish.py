@@ -185,3 +185,47 @@ def test_a_run_killed_while_building_or_publishing_leaves_the_published_warehous
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert warehouse_contents(published) == second["contents"]
     assert list(published.parent.glob(".publishing-*")) == []
+
+
+def test_a_writer_holding_the_build_file_is_named_in_one_sentence(tmp_path):
+    from extract.transform import dbt
+
+    settings = isolated_settings(tmp_path)
+    settings.build_warehouse.parent.mkdir(parents=True)
+    duckdb.connect(str(settings.build_warehouse)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
+            str(settings.build_warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        outcome = dbt(settings, "build")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not outcome.success and outcome.locked
+    (message,) = outcome.failures
+    assert f"PID {holder.pid}" in message and str(settings.build_warehouse) in message
+    assert "close it" in message and "\n" not in message and "Traceback" not in message
+
+
+def test_gtwh_sql_without_a_published_warehouse_says_what_to_run(tmp_path):
+    env = {**_env(tmp_path), "GTWH_WAREHOUSE": str(tmp_path / "none.duckdb")}
+    p = subprocess.run(
+        [sys.executable, "-m", "extract.cli", "sql"],
+        env=env,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 2
+    assert p.stderr.strip() == (
+        f"gtwh sql: no published warehouse at {tmp_path / 'none.duckdb'} yet: run `make etl` first"
+    )
