@@ -39,7 +39,7 @@ lint: $(STAMP)
 	GTWH_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models --disable-progress-bar
 
 sql: $(STAMP)
-	$(BIN)/duckdb -readonly $(GTWH_WAREHOUSE)
+	$(BIN)/gtwh sql
 
 report: $(STAMP)
 	$(BIN)/gtwh report

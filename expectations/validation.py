@@ -230,11 +230,12 @@ def _attach_samples(con, suite: Suite, run_ids: list[str], checks: list[tuple[Ch
 
 
 def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcome:
-    """Validate every run not yet validated; remember them only if no error-level check failed."""
+    """Validate every run not yet validated; remember them only if no error-level check failed.
+    Reads the build file (the staged data of this run, not yet published to readers)."""
     started = time.monotonic()
     done = validated_runs(settings)
     suites = [make() for make in SUITES]
-    con = duckdb.connect(str(settings.warehouse), read_only=True, config=runtime.bounded())
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True, config=runtime.bounded())
     con.execute(runtime.QUIET)
     try:
         # One pass over the per-run reconciliation: which runs are new, and what they landed.
@@ -260,11 +261,11 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
         try:
             ran: list[tuple[Suite, list[tuple[CheckResult, list[int]]]]] = []
             ctx = runtime.context()
-            with runtime.warehouse_source(ctx, settings.warehouse) as source:
+            with runtime.warehouse_source(ctx, settings.build_warehouse) as source:
                 for suite in suites:
                     if rows[suite.name]:
                         ran.append((suite, _run_suite(ctx, source, suite, run_ids, rows[suite.name])))
-            con = duckdb.connect(str(settings.warehouse), read_only=True, config=runtime.bounded())
+            con = duckdb.connect(str(settings.build_warehouse), read_only=True, config=runtime.bounded())
             con.execute(runtime.QUIET)
             try:
                 for suite, checks in ran:

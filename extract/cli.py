@@ -87,11 +87,47 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if outcome.errors else 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from extract.publish import PublishError, WarehouseLocked, publish
+
+    settings = _settings(args)
+    try:
+        done = publish(settings)
+    except (PublishError, WarehouseLocked) as error:
+        print(f"gtwh publish: {error}", file=sys.stderr)
+        return 1
+    print(f"published {settings.build_warehouse} as {done.path} "
+          f"({done.bytes / 2**20:,.0f} MB in {done.seconds:.1f} s)")
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """A read-only DuckDB shell on the published warehouse (``make sql``)."""
+    import shutil
+
+    from extract.publish import WarehouseLocked, connect_published
+
+    settings = _settings(args)
+    try:
+        connect_published(settings).close()
+    except (FileNotFoundError, WarehouseLocked) as error:
+        print(f"gtwh sql: {error}", file=sys.stderr)
+        return 2
+    shell = Path(sys.executable).with_name("duckdb")
+    shell = str(shell) if shell.exists() else shutil.which("duckdb")
+    if shell is None:
+        print("gtwh sql: the DuckDB shell is not installed (pip package duckdb-cli)", file=sys.stderr)
+        return 2
+    os.execv(shell, [shell, "-readonly", str(settings.published_warehouse), *args.shell_args])
+    return 0  # not reached
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from extract.transform import dbt
 
     settings = _settings(args)
-    outcome = dbt(settings, "docs", "generate", "--static", quiet=False)
+    # The catalogue is read from the published warehouse, read-only (profiles.yml "published").
+    outcome = dbt(settings, "docs", "generate", "--static", "--target", "published", quiet=False)
     print(f"dbt docs: {settings.project_dir / 'target' / 'static_index.html'}")
     return 0 if outcome.success else 1
 
@@ -163,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_validate
     )
     sub.add_parser("docs", help="build static dbt docs").set_defaults(func=cmd_docs)
+    sub.add_parser(
+        "publish", help="publish the build file as the warehouse readers open (after a dbt run by hand)"
+    ).set_defaults(func=cmd_publish)
+    p = sub.add_parser("sql", help="a read-only DuckDB shell on the published warehouse")
+    p.add_argument("shell_args", nargs="*", help="passed to the duckdb shell (e.g. -c 'select 1')")
+    p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("report", help="write the offline HTML operations report (reports/operations.html)")
     p.add_argument("--warehouse", help="DuckDB file to read, read-only (default: $GTWH_WAREHOUSE)")

@@ -1,4 +1,8 @@
-"""``gtwh etl``: extract -> dbt staging -> Great Expectations -> dbt marts -> summary."""
+"""``gtwh etl``: extract -> dbt staging -> Great Expectations -> dbt marts -> publish -> summary.
+
+dbt builds into the build file (``Settings.build_warehouse``); only a build whose staging, checks
+and marts all passed is published onto the file readers open (``Settings.published_warehouse``,
+see extract/publish.py), so readers never wait for a run and a run never fails for a reader."""
 
 from __future__ import annotations
 
@@ -13,6 +17,15 @@ import duckdb
 from extract.extraction import ExtractionReport, extract_mirror
 from extract.faults import maybe_crash
 from extract.lake import write_json_atomic
+from extract.publish import (
+    Published,
+    WarehouseLocked,
+    connect_file,
+    is_published,
+    lock_message,
+    publish,
+    seed_build,
+)
 from extract.settings import Settings
 from extract.transform import DbtOutcome, dbt, project_fingerprint
 
@@ -29,6 +42,7 @@ class EtlResult:
     staging: DbtOutcome
     validation: object
     marts: DbtOutcome | None
+    published: Published | None = None
 
 
 def ensure_simulation(settings: Settings, *, seed: int = 7, events: int | None = None) -> Path:
@@ -77,14 +91,14 @@ def _build_state_path(settings: Settings) -> Path:
 
 def _warehouse_stamp(settings: Settings) -> list[int] | None:
     try:
-        st = settings.warehouse.stat()
+        st = settings.build_warehouse.stat()
     except FileNotFoundError:
         return None
     return [st.st_size, st.st_mtime_ns]
 
 
 def up_to_date(settings: Settings) -> bool:
-    """True when the warehouse was last built, validated and tested successfully from exactly
+    """True when the build warehouse was last built, validated and tested successfully from exactly
     this lake with exactly this project, and nothing has written to it since: building again
     would reproduce it, so the dbt builds and the validation can be skipped."""
     path = _build_state_path(settings)
@@ -126,10 +140,13 @@ def stage_staging(settings: Settings) -> DbtOutcome | None:
     """dbt build of staging and quarantine; None when the warehouse is already up to date."""
     if up_to_date(settings):
         return None
+    seed_build(settings)
     forget_built(settings)  # from here on the warehouse no longer matches the recorded lake
     # "cautious": only tests whose every parent is staging; mart tests wait for the marts.
     staging = dbt(settings, "build", "--select", *STAGING, "--indirect-selection", "cautious")
     if not staging.success:
+        if staging.locked:  # one sentence: who holds the build file, what to do
+            raise PipelineError(staging.failures[0])
         raise PipelineError("dbt staging failed:\n  " + "\n  ".join(staging.failures))
     return staging
 
@@ -155,7 +172,13 @@ def stage_validate(settings: Settings):
         return NothingToValidate()
     from expectations.validation import describe_failures, validate_new
 
-    validation = validate_new(settings)
+    try:
+        validation = validate_new(settings)
+    except duckdb.Error as error:
+        message = lock_message(error)
+        if message is None:
+            raise
+        raise PipelineError(message) from None
     if validation.errors:
         raise PipelineError(
             "validation failed; the new data was not published to the marts "
@@ -175,45 +198,75 @@ def stage_marts(settings: Settings) -> DbtOutcome | None:
 
 
 def stage_report(settings: Settings, warehouse: Path | None = None) -> None:
-    """The operations report over the built warehouse (read-only), beside the data-quality one."""
+    """The operations report over the published warehouse (read-only), beside the data-quality one."""
     from extract.report import ReportError, write_operations_report
 
     try:
-        write_operations_report(settings, warehouse=warehouse or settings.warehouse)
+        write_operations_report(settings, warehouse=warehouse or settings.published_warehouse)
     except ReportError as error:
         raise PipelineError(f"the operations report failed: {error}") from error
 
 
+def stage_publish(settings: Settings) -> Published | None:
+    """Publish the build onto the file readers open; None when that file already is this build.
+    Only a build recorded as complete (staging, validation, marts passed) is published."""
+    if is_published(settings.build_warehouse, settings.published_warehouse):
+        return None
+    if not up_to_date(settings):
+        raise PipelineError(
+            f"the build warehouse {settings.build_warehouse} is not a complete, validated build "
+            "of the lake: run `gtwh etl` (the published warehouse was left as it was)"
+        )
+    try:
+        return publish(settings)
+    except WarehouseLocked as error:
+        raise PipelineError(str(error)) from None
+
+
 def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
     out = out or sys.stdout
-    print(f"[1/4] extract from {source}", file=out)
+    print(f"[1/5] extract from {source}", file=out)
     extraction = stage_extract(settings, source)
     maybe_crash("after_extract")
     fresh = up_to_date(settings)
     if fresh:
         print("      nothing new landed and the dbt project is unchanged: the warehouse is "
               "up to date", file=out)
-    print("[2/4] dbt build: staging and quarantine" + (" (skipped)" if fresh else ""), file=out)
+    print("[2/5] dbt build: staging and quarantine" + (" (skipped)" if fresh else ""), file=out)
     staging = stage_staging(settings) or DbtOutcome(success=True)
     maybe_crash("after_staging")
-    print("[3/4] Great Expectations on new data" + (" (skipped)" if fresh else ""), file=out)
+    print("[3/5] Great Expectations on new data" + (" (skipped)" if fresh else ""), file=out)
     validation = stage_validate(settings)
     maybe_crash("after_validation")
-    print("[4/4] dbt build: marts" + (" (skipped)" if fresh else ""), file=out)
+    print("[4/5] dbt build: marts" + (" (skipped)" if fresh else ""), file=out)
     marts = stage_marts(settings) or DbtOutcome(success=True)
     result = EtlResult(extraction, staging, validation, marts)
-    if marts.success:
-        stage_report(settings)
-    print(summary(settings, result), file=out)
     if not marts.success:
-        raise PipelineError("dbt marts failed:\n  " + "\n  ".join(marts.failures))
+        print(summary(settings, result, warehouse=settings.build_warehouse), file=out)
+        raise PipelineError(
+            "dbt marts failed (the published warehouse was left as it was):\n  "
+            + "\n  ".join(marts.failures)
+        )
+    maybe_crash("before_publish")
+    published = stage_publish(settings)
+    result.published = published
+    print(f"[5/5] publish to {settings.published_warehouse}"
+          + (f" ({published.bytes / 2**20:,.0f} MB in {published.seconds:.1f} s)" if published
+             else " (skipped: already the published warehouse)"), file=out)
+    stage_report(settings)
+    print(summary(settings, result), file=out)
     return result
 
 
-def summary(settings: Settings, result: EtlResult) -> str:
-    """What landed, what was quarantined and why, what was built and checked, where to look."""
+def summary(settings: Settings, result: EtlResult, *, warehouse: Path | None = None) -> str:
+    """What landed, what was quarantined and why, what was built and checked, where to look.
+    Reads the published warehouse read-only (or ``warehouse``, the build, when nothing was
+    published because the marts failed)."""
     ex = result.extraction
-    con = duckdb.connect(str(settings.warehouse), read_only=False)
+    try:
+        con = connect_file(warehouse or settings.published_warehouse, read_only=True)
+    except WarehouseLocked as error:
+        raise PipelineError(str(error)) from None
     try:
         totals = dict(con.execute("select resource, raw_records from reconciliation").fetchall())
         quarantined = con.execute(
@@ -263,7 +316,7 @@ def summary(settings: Settings, result: EtlResult) -> str:
     if operations.exists():
         lines.append(f"  operations report (jobs, iterations, pairs, chains, workforce; offline): {operations}")
     lines.append(f"  reports: {settings.reports_dir}")
-    lines.append(f"  warehouse: {settings.warehouse}")
+    lines.append(f"  warehouse (published, what readers open): {settings.published_warehouse}")
     lines.append("  try: make sql, then")
     lines.append(
         "    select labeling_job_name, sum(tasks_submitted) as tasks, "

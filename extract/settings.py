@@ -19,14 +19,32 @@ def duckdb_memory_limit() -> str:
 class Settings:
     """Resolved paths for one pipeline run.
 
-    ``GTWH_DATA_DIR`` (default ``./data``) holds the lake, the simulator's mirror and reports;
-    ``GTWH_WAREHOUSE`` (default ``<data>/warehouse.duckdb``) is the DuckDB file dbt builds.
+    ``GTWH_DATA_DIR`` (default ``./data``) holds the lake, the simulator's mirror and reports.
+    Two DuckDB files, so that readers and the builder never share a lock (extract/publish.py):
+
+    - ``GTWH_WAREHOUSE`` (default ``<data>/warehouse.duckdb``): the **published** warehouse,
+      what readers open, always read-only (``make sql``, the reports, ``gtwh docs``). Only
+      replaced whole, by an atomic rename.
+    - ``GTWH_BUILD_WAREHOUSE`` (default ``build/`` next to it: ``<data>/build/warehouse.duckdb``):
+      the **build** file dbt writes (the pipeline and a hand-run ``dbt run``). It persists between
+      runs, so incremental models build on the previous state.
     """
 
     data_dir: Path
     warehouse: Path
     project_dir: Path = PROJECT_DIR
     dbt_target_dir: Path | None = None  # default: dbt's own (DBT_TARGET_PATH or ./target)
+    build: Path | None = None  # default: build_warehouse_for(warehouse)
+
+    @property
+    def published_warehouse(self) -> Path:
+        """The file readers open (read-only): see :func:`published_warehouse`."""
+        return self.warehouse
+
+    @property
+    def build_warehouse(self) -> Path:
+        """The file dbt builds into: see :func:`build_warehouse`."""
+        return self.build or build_warehouse_for(self.warehouse)
 
     @property
     def lake_dir(self) -> Path:
@@ -45,6 +63,7 @@ class Settings:
         return {
             "GTWH_DATA_DIR": str(self.data_dir),
             "GTWH_WAREHOUSE": str(self.warehouse),
+            "GTWH_BUILD_WAREHOUSE": str(self.build_warehouse),
             "GTWH_LAKE_DIR": str(self.lake_dir),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         }
@@ -54,7 +73,28 @@ class Settings:
         base = Path(data_dir or os.environ.get("GTWH_DATA_DIR") or PROJECT_DIR / "data")
         base = base.resolve()
         warehouse = os.environ.get("GTWH_WAREHOUSE") if data_dir is None else None
+        build = os.environ.get("GTWH_BUILD_WAREHOUSE") if data_dir is None else None
         return cls(
             data_dir=base,
             warehouse=Path(warehouse).resolve() if warehouse else base / "warehouse.duckdb",
+            build=Path(build).resolve() if build else None,
         )
+
+
+def build_warehouse_for(published: Path) -> Path:
+    """The default build file of a published warehouse: ``<its folder>/build/<its name>``
+    (profiles.yml derives the same path for a hand-run dbt)."""
+    return published.parent / "build" / published.name
+
+
+def published_warehouse(settings: Settings | None = None) -> Path:
+    """The published warehouse: the one path every reader opens, read-only (``make sql``, the
+    run summary, the data-quality and operations reports, ``gtwh docs``). Replaced whole by each
+    publish; an open reader keeps the snapshot it opened. Open it with
+    :func:`extract.publish.connect_published`."""
+    return (settings or Settings.from_env()).published_warehouse
+
+
+def build_warehouse(settings: Settings | None = None) -> Path:
+    """The build file dbt writes and the pipeline's validation reads; never opened by readers."""
+    return (settings or Settings.from_env()).build_warehouse

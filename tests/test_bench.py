@@ -49,6 +49,12 @@ def test_the_benchmark_verifies_the_pipeline_and_reports_every_step(tmp_path: Pa
         detail = next(d for n, _, d in result.checks if n.startswith("incremental warehouse"))
         assert "differ" not in detail
 
+    with subtests.test("each run publishes once, the no-data runs do not, and the cost is shown"):
+        for key in ("full", "incremental", "rebuild"):
+            step = result.runs[key].publish
+            assert step is not None and step.result["bytes"] > 0, key
+        assert "Publish cost" in text and "% of the run's" in text
+
     with subtests.test("the table names every step, target and check"):
         for label in STAGE_LABELS.values():
             for run in ("full run", "no new data", "incremental (+1%)", "rebuild from scratch"):

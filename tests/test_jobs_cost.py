@@ -246,7 +246,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory):
         settings, "build", "--select", "+path:models/marts/jobs", "--indirect-selection", "cautious"
     )
     assert outcome.success, outcome.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     yield con
     con.close()
 

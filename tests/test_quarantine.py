@@ -68,7 +68,7 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyCon
     extract_mirror(settings, mirror)
     outcome = dbt(settings, "build", "--select", *STAGING)
     assert outcome.success, outcome.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     yield con, settings
     con.close()
 

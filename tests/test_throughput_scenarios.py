@@ -229,7 +229,7 @@ def marts(tmp_path_factory: pytest.TempPathFactory):
 
     built = dbt(settings, "build", "--select", *STAGING, *WORKFORCE)
     assert built.success, built.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     tables = [
         r[0]
         for r in con.execute(
@@ -244,7 +244,7 @@ def marts(tmp_path_factory: pytest.TempPathFactory):
         settings, "run", "--select", *WORKFORCE, "--vars", '{"idle_threshold_seconds": 60}'
     )
     assert rebuilt.success, rebuilt.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     at_60 = {
         name: rows(con, f"select * from {name}")
         for name in ("int_task_working_time", "fct_worker_sessions", "throughput_worker_job_hourly")

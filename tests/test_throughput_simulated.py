@@ -468,7 +468,7 @@ def mismatches(actual: pl.DataFrame, expected: pl.DataFrame, keys: list[str]) ->
 
 
 def read(settings: Settings, tables: Iterable[str]) -> dict[str, pl.DataFrame]:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     try:
         return {t: con.sql(f"select * from {t}").pl() for t in tables}
     finally:

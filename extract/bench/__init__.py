@@ -5,7 +5,8 @@ total resident memory of the process tree, see :mod:`extract.bench.measure`):
 
 1. the **floor**: DuckDB alone reading the first run's raw event files into typed Parquet
    (twice: at the start and at the end of the run, the machine being shared);
-2. the **full run**: extract, dbt staging, Great Expectations, dbt marts, on an empty warehouse;
+2. the **full run**: extract, dbt staging, Great Expectations, dbt marts, publish (the copy of the
+   build file onto the file readers open, extract/publish.py), on an empty warehouse;
 3. a run with **no new data**;
 4. an **incremental** run after about 1% more events arrived (new days, late events of an old
    period, re-delivered events; both raw forms), then **no new data** again;
@@ -32,9 +33,10 @@ from pathlib import Path
 from extract.bench.measure import Measured, run_measured
 from extract.settings import PROJECT_DIR
 
-STAGES = ("extract", "staging", "validation", "marts")
+STAGES = ("extract", "staging", "validation", "marts", "publish")
 STAGE_LABELS = {"extract": "extract to the lake", "staging": "dbt staging + quarantine",
-                "validation": "validation (Great Expectations)", "marts": "dbt marts"}
+                "validation": "validation (Great Expectations)", "marts": "dbt marts",
+                "publish": "publish (checkpoint, copy, fsync, rename)"}
 GB = 1024**3
 TARGET_FLOOR_RATIO = 3.0
 TARGET_MEMORY = 2 * GB
@@ -70,6 +72,12 @@ class PipelineRun:
 
     def skipped(self, stage: str) -> bool:
         return any(s.label.endswith(stage) and s.result.get("skipped") for s in self.stages)
+
+    @property
+    def publish(self) -> Measured | None:
+        """The publish step, when it ran and copied a file."""
+        return next((s for s in self.stages if s.label.endswith("publish") and s.ok
+                     and not s.result.get("skipped")), None)
 
 
 @dataclass
@@ -186,6 +194,9 @@ class Bench:
                 keep = self.out / "dbt" / f"{label.split(' (')[0].replace(' ', '-')}-{stage}.json"
                 keep.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(results, keep)
+            if stage == "publish" and m.ok and not m.result.get("skipped"):
+                self.say(f"    publish itself (in the step, without process start): "
+                         f"{m.result['bytes'] / 2**20:,.0f} MB in {m.result['publish_s']:.2f} s")
             if not m.ok:
                 break
         self.say(f"  {'whole pipeline':<44} {run.wall_s:8.1f} s")
@@ -323,7 +334,7 @@ def _check(result: BenchResult, inc, full: Path, rebuild: Path, before: dict, co
     for key in ("noop", "noop2"):
         run = runs[key]
         rows = sum(run.stages[0].result["rows"].values())
-        skipped = all(run.skipped(s) for s in ("staging", "validation", "marts"))
+        skipped = all(run.skipped(s) for s in ("staging", "validation", "marts", "publish"))
         checks.append((f"{run.label}: nothing landed, nothing rebuilt", rows == 0 and skipped,
                        f"{rows} rows landed; builds skipped: {skipped}"))
     final = inc.first_run_events + inc.increment_events
@@ -409,11 +420,33 @@ def render(r: BenchResult) -> str:
               f"{r.machine['cpus']} CPUs). Memory: peak of the sum over the step's process tree, "
               "sampled every 50 ms; VmRSS also counts memory-mapped input files and shared "
               "libraries.", ""]
+    lines += publish_cost(r)
     lines += targets(r)
     lines += ["", "Checks (verified in the run):", ""]
     lines += [f"- {'PASS' if ok else 'FAIL'}: {name}" + (f" ({detail})" if detail else "")
               for name, ok, detail in r.checks]
     return "\n".join(lines)
+
+
+def publish_cost(r: BenchResult) -> list[str]:
+    """What publishing (checkpoint, copy, fsync, rename onto the path readers open) adds to a
+    run: the copy itself, timed inside the step, and the whole step with its process start."""
+    lines = []
+    for key in ("full", "incremental", "rebuild"):
+        run = r.runs.get(key)
+        step = run.publish if run else None
+        if step is None or not run.wall_s:
+            continue
+        own = step.result.get("publish_s", 0.0)
+        lines.append(
+            f"- {run.label}: publish copied {step.result.get('bytes', 0) / 2**20:,.0f} MB in "
+            f"{own:.2f} s ({100 * own / run.wall_s:.1f}% of the run's {run.wall_s:,.1f} s; the "
+            f"whole step, with its process start, {step.wall_s:.1f} s = "
+            f"{100 * step.wall_s / run.wall_s:.1f}%)")
+    if not lines:
+        return []
+    return ["Publish cost (the build file copied onto the published warehouse readers open; "
+            "extract/publish.py):", "", *lines, ""]
 
 
 def targets(r: BenchResult) -> list[str]:

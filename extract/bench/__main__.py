@@ -1,7 +1,7 @@
 """The benchmark's child processes: ``python -m extract.bench <step> ...``.
 
 Each step prints one JSON line last, which the parent reads as the step's result.
-  stage <extract|staging|validation|marts> <source>   one stage of ``gtwh etl``
+  stage <extract|staging|validation|marts|publish> <source>   one stage of ``gtwh etl``
   floor <files.json> <out>                             DuckDB alone: raw files -> typed Parquet
   peer <mirror> <out> <events> <total>                 the blog approach (pandas)
 """
@@ -35,6 +35,11 @@ def _stage(name: str, source: str) -> dict:
             raise pipeline.PipelineError("dbt marts failed:\n  " + "\n  ".join(outcome.failures))
         return {"skipped": outcome is None, "models": outcome.models if outcome else 0,
                 "tests": outcome.tests_passed + outcome.tests_warned if outcome else 0}
+    if name == "publish":
+        # the copy of the build file onto the published path readers open (extract/publish.py)
+        done = pipeline.stage_publish(settings)
+        return {"skipped": done is None, "bytes": done.bytes if done else 0,
+                "publish_s": done.seconds if done else 0.0}
     raise SystemExit(f"unknown stage {name!r}")
 
 
