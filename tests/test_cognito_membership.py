@@ -55,7 +55,7 @@ def test_an_emptied_group_has_no_members_and_the_history_shows_who_left_when(tmp
 
     built = dbt(settings, "build", "--select", *STAGING, "dim_workers_group_history")
     assert built.success, built.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     members = con.execute(
         "select count(*) from stg_cognito__group_members where cognito_group_name = ?", [GROUP]
     ).fetchone()
@@ -93,7 +93,7 @@ def test_a_member_who_left_and_came_back_has_two_spells_and_is_current(tmp_path)
     t1, t2, t3 = _run_times(settings)
     built = dbt(settings, "build", "--select", *STAGING, "dim_workers_group_history")
     assert built.success, built.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     history = con.execute(
         "select spell_number, joined_extracted_at, left_extracted_at, is_current from dim_workers_group_history "
         "order by spell_number"

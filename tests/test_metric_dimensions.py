@@ -121,7 +121,7 @@ def test_every_form_of_the_job_dimension_joins_and_unknown_dimensions_stay_apart
     extract_mirror(settings, mirror)
     built = dbt(settings, "build", "--select", *STAGING, *WORKFORCE)
     assert built.success, built.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     staged = con.execute(
         "select labeling_job_name, metric_name, stat, dimension_names, point_value "
         "from stg_cloudwatch__metric_data order by all"

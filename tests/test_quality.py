@@ -273,7 +273,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["--data-dir", str(settings.data_dir), "etl", "--source", f"mirror:{mirror}"])
     report = json.loads((settings.reports_dir / "validation.json").read_text())
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     yield {"settings": settings, "code": code, "out": out.getvalue(), "err": err.getvalue(),
            "report": report, "con": con, **written}
     con.close()

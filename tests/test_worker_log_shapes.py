@@ -174,7 +174,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     extract_mirror(settings, mirror)
     outcome = dbt(settings, "build", "--select", *STAGING, *WORKFORCE)
     assert outcome.success, outcome.failures
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.build_warehouse), read_only=True)
     yield con, settings
     con.close()
 
@@ -339,7 +339,7 @@ def test_the_redelivery_rule_holds_in_an_incremental_build(tmp_path):
         "activity_record_id, occurrence_id, event_ordinal, delivery_number, quarantine_reason, "
         "event_id, source_file, source_record_index"
     )
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
         incremental = sorted(
             con.execute(f"select {cols} from base_groundtruth__worker_activity").fetchall(),
             key=repr,
@@ -349,7 +349,7 @@ def test_the_redelivery_rule_holds_in_an_incremental_build(tmp_path):
         ).fetchone()[0]
     assert declines == 2
     assert dbt(settings, "build", "--select", *STAGING, *WORKFORCE, "--full-refresh").success
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
         rebuilt = sorted(
             con.execute(f"select {cols} from base_groundtruth__worker_activity").fetchall(),
             key=repr,
