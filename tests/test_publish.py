@@ -229,3 +229,47 @@ def test_gtwh_sql_without_a_published_warehouse_says_what_to_run(tmp_path):
     assert p.stderr.strip() == (
         f"gtwh sql: no published warehouse at {tmp_path / 'none.duckdb'} yet: run `make etl` first"
     )
+
+
+def _hand_dbt(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """`dbt <args>` as a user types it in the project folder: the venv's dbt, profiles.yml."""
+    env = {**_env(root), "GTWH_WAREHOUSE": str(root / "data" / "warehouse.duckdb")}
+    dbt_bin = Path(sys.executable).with_name("dbt")
+    return subprocess.run(
+        [str(dbt_bin), *args], env=env, cwd=PROJECT, capture_output=True, text=True
+    )
+
+
+def test_hand_run_dbt_creates_the_build_folder_of_a_fresh_clone(tmp_path):
+    assert not (tmp_path / "data").exists()
+    p = _hand_dbt(tmp_path, "run", "--select", "stg_cognito__users", "--empty")
+    assert (tmp_path / "data" / "build" / "warehouse.duckdb").is_file()
+    assert "Cannot open file" not in p.stdout + p.stderr
+
+
+def test_hand_run_dbt_beside_a_writer_says_who_holds_the_build_file(tmp_path):
+    build = tmp_path / "data" / "build" / "warehouse.duckdb"
+    build.parent.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
+            str(build),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        p = _hand_dbt(tmp_path, "run", "--select", "stg_cognito__users")
+    finally:
+        holder.kill()
+        holder.wait()
+    out = p.stdout + p.stderr
+    assert p.returncode != 0
+    (line,) = [ln for ln in out.splitlines() if "is locked by" in ln]
+    assert f"{build} is locked by python" in line and f"(PID {holder.pid})" in line
+    assert "close it" in line
+    assert "Traceback" not in out and "Conflicting lock" not in out
