@@ -100,3 +100,29 @@ def test_a_run_killed_after_writing_data_but_before_the_ledger_is_repaired(setti
     extract_mirror(settings, mirror)
     rows = _lake_rows(settings, "worker_activity", '"eventId"')
     assert len(rows) == 30 and len(set(rows)) == 30
+
+
+def test_row_groups_of_long_lines_stay_small_enough_to_read_in_little_memory(tmp_path):
+    """At 10M events a 122,880-row group of 1.5 KB manifest lines was an 82 MB column chunk that
+    DuckDB's reader holds whole (per thread): staging ran out of its 1 GB. Lake files cap a row
+    group at 16 MB, so a reader with 200 MB reads them."""
+    from extract.extraction import connect_scratch
+
+    lake = Lake(tmp_path / "lake")
+    con = connect_scratch()
+    lake.prepare(con)
+    query = (
+        "select 'b' as bucket, 'job/manifests/output/output.manifest' as key, "
+        "'{\"source-ref\": \"s3://b/' || i || '\", \"pad\": \"' || repeat('x', 1400) || '\"}' "
+        "as line, 'run' as _gtwh_run_id, now()::timestamp as _gtwh_extracted_at, "
+        "'k' as _gtwh_source, i as _gtwh_record_index from range(60000) t(i)"
+    )
+    assert lake.commit(con, "output_manifests", query, sources={"k": "f"}, run_id="run") == 60000
+    files = lake.glob("output_manifests")
+    biggest = duckdb.sql(
+        f"select max(total_uncompressed_size) from parquet_metadata('{files}') "
+        "where path_in_schema = 'line'"
+    ).fetchone()[0]
+    assert biggest <= 20 * 2**20, biggest
+    small = duckdb.connect(config={"memory_limit": "200MB", "threads": 2})
+    assert small.sql(f"select count(*), sum(length(line)) from '{files}'").fetchone()[0] == 60000
