@@ -8,6 +8,12 @@ STAMP  := $(VENV)/.installed
 SOURCE ?= simulator
 N      ?= 1000000
 
+# Settings from .env (copy .env.example): plain KEY=value lines, exported to every command.
+ifneq (,$(wildcard .env))
+include .env
+export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
+endif
+
 export GTWH_DATA_DIR ?= $(CURDIR)/data
 export GTWH_WAREHOUSE ?= $(GTWH_DATA_DIR)/warehouse.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
