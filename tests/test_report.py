@@ -271,6 +271,13 @@ def _chromium() -> Path:
 def test_the_report_draws_every_plot_in_headless_chromium_offline(built, report, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
     chromium = _chromium()
+    per_job = query(
+        built,
+        "select i.labeling_job_name, count(*) from fct_labeling_job_iterations as i"
+        " left join job_comparison as c using (labeling_job_name)"
+        " group by i.labeling_job_name, c.created_at order by c.created_at, 1",
+    )  # the report's order: jobs by creation time
+    last_job = per_job[-1][0]
     requests: list[str] = []
     errors: list[str] = []
     with sync_api.sync_playwright() as p:
@@ -310,6 +317,18 @@ def test_the_report_draws_every_plot_in_headless_chromium_offline(built, report,
             page.select_option("#f-team", team)
             page.wait_for_timeout(300)
             after = page.evaluate(bars)
+            # iterations: with no job chosen only the first jobs are drawn; choosing one draws it
+            page.click("#f-reset")
+            page.wait_for_timeout(300)
+            iteration_bars = (
+                "document.querySelectorAll('#iterations-objects .trace.bars')[0]"
+                ".querySelectorAll('.point').length"
+            )
+            limited = page.evaluate(iteration_bars)
+            note = page.text_content("#iterations-objects-note")
+            page.select_option("#f-job", last_job)
+            page.wait_for_timeout(300)
+            one_job = page.evaluate(iteration_bars)
         finally:
             context.close()
     assert errors == [] and requests == []
@@ -319,6 +338,15 @@ def test_the_report_draws_every_plot_in_headless_chromium_offline(built, report,
     jobs_of_team = query(
         built, f"select count(*) from job_comparison where workteam_name = '{team}'"
     )[0][0]
+    from extract.report import ITERATION_JOBS_DRAWN as shown
+
+    assert len(per_job) > shown, "the simulated operation should have more jobs than are drawn"
+    assert limited == sum(n for _, n in per_job[:shown])
+    assert note == (
+        f"Showing the first {shown} of {len(per_job)} jobs: "
+        "choose a job in the Job filter to see any other."
+    )
+    assert one_job == per_job[-1][1]
     assert (before, after) == (
         query(built, "select count(*) from job_comparison")[0][0],
         jobs_of_team,
