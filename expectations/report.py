@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from expectations.results import CheckResult, ValidationOutcome
     from expectations.suites import Suite
-    from expectations.validation import CheckResult, ValidationOutcome
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1200px;

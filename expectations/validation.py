@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,68 +21,14 @@ from typing import Any
 import duckdb
 
 from expectations import runtime
+from expectations.report import write_report
+from expectations.results import CheckResult, ValidationOutcome
 from expectations.suites import SUITES, Rule, Suite
 from extract.lake import write_json_atomic
 from extract.settings import Settings
 
 SAMPLE_ROWS = 10
 RECONCILIATION = "main_checks.reconciliation_runs"
-
-
-@dataclass
-class CheckResult:
-    suite: str
-    expectation: str
-    column: str
-    severity: str  # what the failure is (or, for a passed check, the most it could have been)
-    why: str
-    success: bool
-    element_count: int
-    unexpected_count: int
-    unexpected_percent: float  # of the records the check applies to
-    sample: list[Any] = field(default_factory=list)
-    check: str = ""
-    outcome: str = ""  # where the failing records are
-    applicable_count: int = 0
-    sample_rows: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None  # the check could not run
-
-    @property
-    def label(self) -> str:
-        return f"{self.suite}.{self.check or self.column}"
-
-
-@dataclass
-class ValidationOutcome:
-    run_ids: list[str]
-    checks: list[CheckResult]
-    rows_validated: dict[str, int]
-    reconciliation: list[dict[str, Any]] = field(default_factory=list)
-    seconds: float = 0.0
-    generated_at: str = ""
-    report: str | None = None
-
-    @property
-    def errors(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.success and c.severity == "error"]
-
-    @property
-    def warnings(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.success and c.severity == "warning"]
-
-    @property
-    def passed(self) -> int:
-        return sum(c.success for c in self.checks)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "generated_at": self.generated_at,
-            "run_ids": self.run_ids,
-            "rows_validated": self.rows_validated,
-            "seconds": round(self.seconds, 3),
-            "reconciliation": self.reconciliation,
-            "checks": [asdict(c) for c in self.checks],
-        }
 
 
 def _state_path(settings: Settings) -> Path:
@@ -283,8 +228,6 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
     outcome.generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     write_json_atomic(settings.reports_dir / "validation.json", outcome.to_json())
-    from expectations.report import write_report
-
     outcome.report = str(write_report(report_path(settings), outcome, suites))
     if record and not outcome.errors:
         write_json_atomic(_state_path(settings), sorted(set(done) | set(run_ids)))

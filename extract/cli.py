@@ -149,6 +149,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.step:  # one child step of a benchmark (python -m extract.bench <step>)
+        from extract.bench.steps import run_step
+
+        return run_step(args)
     from extract.bench import run_bench
 
     settings = _settings(args)
@@ -173,7 +177,8 @@ def _add_aws_flags(p: argparse.ArgumentParser) -> None:
     aws.add_argument("--export-s3", help="s3://bucket/prefix with CreateExportTask output to read")
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The one parser of ``gtwh`` (``python -m extract.bench`` is ``gtwh bench``)."""
     parser = argparse.ArgumentParser(prog="gtwh", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $GTWH_DATA_DIR or ./data)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -223,8 +228,30 @@ def main(argv: list[str] | None = None) -> int:
                    help="S3 labeling output of every job (default) or the scenario jobs only")
     p.add_argument("--peer-events", type=int, default=1_000_000)
     p.set_defaults(func=cmd_bench)
+    _add_bench_steps(p)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def _add_bench_steps(bench: argparse.ArgumentParser) -> None:
+    """The benchmark's child steps (extract/bench/steps.py), each run in its own process."""
+    steps = bench.add_subparsers(dest="step", metavar="step", help="(internal) one child step")
+    from extract.bench import STAGES  # stdlib only: cheap at parse time
+
+    s = steps.add_parser("stage", help="one stage of gtwh etl; prints its result as JSON")
+    s.add_argument("stage", choices=STAGES)
+    s.add_argument("source", help="simulator | mirror:<folder> | aws")
+    s = steps.add_parser("floor", help="DuckDB alone: raw event files -> typed Parquet")
+    s.add_argument("files", help="JSON file listing the raw files: {pages: [...], exports: [...]}")
+    s.add_argument("floor_out", metavar="out")
+    s = steps.add_parser("peer", help="the blog approach (pandas) on the first N events")
+    s.add_argument("mirror")
+    s.add_argument("peer_out", metavar="out")
+    s.add_argument("peer_count", metavar="events", type=int)
+    s.add_argument("total", type=int)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return args.func(args)
 
 

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from extract.lake import Lake
-from extract.runner import Progress, Reader, ResourceResult, Run, run_reader
+from extract.results import ExtractionReport
+from extract.runner import Progress, Reader, Run, run_reader
 from extract.settings import Settings, duckdb_memory_limit
-
-
-@dataclass
-class ExtractionReport:
-    run_id: str
-    source: str
-    results: list[ResourceResult] = field(default_factory=list)
-    absent: list[str] = field(default_factory=list)
-    orphans_removed: int = 0
-
-    def rows_by_resource(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in self.results:
-            out[r.resource] = out.get(r.resource, 0) + r.rows
-        return out
-
-    @property
-    def rejected(self) -> list[tuple[str, str]]:
-        return [item for r in self.results for item in r.rejected]
 
 
 def connect_scratch(*, memory_limit: str | None = None,
@@ -57,12 +38,3 @@ def land(settings: Settings, readers: list[Reader], *, source: str, absent: list
     finally:
         con.close()
     return report
-
-
-def extract_mirror(settings: Settings, mirror: Path) -> ExtractionReport:
-    """Land an AWS mirror folder (see README, "The AWS mirror")."""
-    from extract.sources.mirror import absent_folders, readers
-
-    if not mirror.is_dir():
-        raise FileNotFoundError(f"mirror folder {str(mirror)!r} does not exist")
-    return land(settings, readers(mirror), source=f"mirror:{mirror}", absent=absent_folders(mirror))

@@ -6,43 +6,32 @@ see extract/publish.py), so readers never wait for a run and a run never fails f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from extract.extraction import ExtractionReport, extract_mirror
+from extract.build_state import Fingerprints, forget_built, record_built, up_to_date
 from extract.faults import maybe_crash
-from extract.lake import write_json_atomic
 from extract.publish import (
     Published,
     WarehouseLocked,
-    connect_file,
     is_published,
     lock_message,
     publish,
     seed_build,
 )
+from extract.results import EtlResult, ExtractionReport, NothingToValidate
+from extract.run_summary import summary as run_summary
 from extract.settings import Settings
-from extract.transform import DbtOutcome, dbt, project_fingerprint
+from extract.transform import DbtOutcome, dbt
 
 STAGING = ["path:models/staging", "path:models/quality"]
 
 
 class PipelineError(RuntimeError):
     """A stage failed; the message says which and why."""
-
-
-@dataclass
-class EtlResult:
-    extraction: ExtractionReport
-    staging: DbtOutcome
-    validation: object
-    marts: DbtOutcome | None
-    published: Published | None = None
 
 
 def ensure_simulation(settings: Settings, *, seed: int = 7, events: int | None = None) -> Path:
@@ -63,6 +52,8 @@ def ensure_simulation(settings: Settings, *, seed: int = 7, events: int | None =
 
 
 def extract_source(settings: Settings, source: str) -> ExtractionReport:
+    from extract.sources.mirror import extract_mirror
+
     if source == "simulator":
         return extract_mirror(settings, ensure_simulation(settings))
     if source.startswith("mirror:"):
@@ -76,58 +67,6 @@ def extract_source(settings: Settings, source: str) -> ExtractionReport:
     )
 
 
-def lake_fingerprint(settings: Settings) -> str:
-    """What the lake holds: the ledgers name every committed file and every consumed source."""
-    digest = hashlib.sha256()
-    state = settings.lake_dir / "_state"
-    for f in sorted(state.glob("*.json")) if state.is_dir() else []:
-        digest.update(f.name.encode() + b"\0" + f.read_bytes())
-    return digest.hexdigest()
-
-
-def _build_state_path(settings: Settings) -> Path:
-    return settings.data_dir / "state" / "built.json"
-
-
-def _warehouse_stamp(settings: Settings) -> list[int] | None:
-    try:
-        st = settings.build_warehouse.stat()
-    except FileNotFoundError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
-def up_to_date(settings: Settings) -> bool:
-    """True when the build warehouse was last built, validated and tested successfully from exactly
-    this lake with exactly this project, and nothing has written to it since: building again
-    would reproduce it, so the dbt builds and the validation can be skipped."""
-    path = _build_state_path(settings)
-    if not path.exists():
-        return False
-    state = json.loads(path.read_text())
-    return (
-        state.get("lake") == lake_fingerprint(settings)
-        and state.get("project") == project_fingerprint(settings)
-        and state.get("warehouse") == _warehouse_stamp(settings)
-    )
-
-
-def record_built(settings: Settings) -> None:
-    """Remember the lake and project the warehouse now reflects (after a successful build)."""
-    write_json_atomic(
-        _build_state_path(settings),
-        {
-            "lake": lake_fingerprint(settings),
-            "project": project_fingerprint(settings),
-            "warehouse": _warehouse_stamp(settings),
-        },
-    )
-
-
-def forget_built(settings: Settings) -> None:
-    _build_state_path(settings).unlink(missing_ok=True)
-
-
 # The stages of `gtwh etl`, callable one by one (the benchmark runs each in its own process).
 
 
@@ -136,9 +75,10 @@ def stage_extract(settings: Settings, source: str) -> ExtractionReport:
     return extract_source(settings, source)
 
 
-def stage_staging(settings: Settings) -> DbtOutcome | None:
-    """dbt build of staging and quarantine; None when the warehouse is already up to date."""
-    if up_to_date(settings):
+def stage_staging(settings: Settings, fingerprints: Fingerprints | None = None) -> DbtOutcome | None:
+    """dbt build of staging and quarantine; None when the warehouse is already up to date.
+    ``fingerprints`` (here and in the stages below): this run's, see extract/build_state.py."""
+    if up_to_date(settings, fingerprints):
         return None
     seed_build(settings)
     forget_built(settings)  # from here on the warehouse no longer matches the recorded lake
@@ -151,24 +91,8 @@ def stage_staging(settings: Settings) -> DbtOutcome | None:
     return staging
 
 
-@dataclass
-class NothingToValidate:
-    """What :func:`stage_validate` returns when the warehouse is up to date: every run in the
-    lake passed validation before the warehouse was built (Great Expectations is not loaded)."""
-
-    run_ids: tuple = ()
-    checks: tuple = ()
-    errors: tuple = ()
-    warnings: tuple = ()
-    passed: int = 0
-
-    @property
-    def rows_validated(self) -> dict[str, int]:
-        return {}
-
-
-def stage_validate(settings: Settings):
-    if up_to_date(settings):
+def stage_validate(settings: Settings, fingerprints: Fingerprints | None = None):
+    if up_to_date(settings, fingerprints):
         return NothingToValidate()
     from expectations.validation import describe_failures, validate_new
 
@@ -188,12 +112,12 @@ def stage_validate(settings: Settings):
     return validation
 
 
-def stage_marts(settings: Settings) -> DbtOutcome | None:
-    if up_to_date(settings):
+def stage_marts(settings: Settings, fingerprints: Fingerprints | None = None) -> DbtOutcome | None:
+    if up_to_date(settings, fingerprints):
         return None
     marts = dbt(settings, "build", "--exclude", *STAGING)
     if marts.success:
-        record_built(settings)
+        record_built(settings, fingerprints)
     return marts
 
 
@@ -207,12 +131,12 @@ def stage_report(settings: Settings, warehouse: Path | None = None) -> None:
         raise PipelineError(f"the operations report failed: {error}") from error
 
 
-def stage_publish(settings: Settings) -> Published | None:
+def stage_publish(settings: Settings, fingerprints: Fingerprints | None = None) -> Published | None:
     """Publish the build onto the file readers open; None when that file already is this build.
     Only a build recorded as complete (staging, validation, marts passed) is published."""
     if is_published(settings.build_warehouse, settings.published_warehouse):
         return None
-    if not up_to_date(settings):
+    if not up_to_date(settings, fingerprints):
         raise PipelineError(
             f"the build warehouse {settings.build_warehouse} is not a complete, validated build "
             "of the lake: run `gtwh etl` (the published warehouse was left as it was)"
@@ -228,18 +152,19 @@ def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
     print(f"[1/5] extract from {source}", file=out)
     extraction = stage_extract(settings, source)
     maybe_crash("after_extract")
-    fresh = up_to_date(settings)
+    fingerprints = Fingerprints.of(settings)  # once: the lake and the project stay as they are now
+    fresh = up_to_date(settings, fingerprints)
     if fresh:
         print("      nothing new landed and the dbt project is unchanged: the warehouse is "
               "up to date", file=out)
     print("[2/5] dbt build: staging and quarantine" + (" (skipped)" if fresh else ""), file=out)
-    staging = stage_staging(settings) or DbtOutcome(success=True)
+    staging = stage_staging(settings, fingerprints) or DbtOutcome(success=True)
     maybe_crash("after_staging")
     print("[3/5] Great Expectations on new data" + (" (skipped)" if fresh else ""), file=out)
-    validation = stage_validate(settings)
+    validation = stage_validate(settings, fingerprints)
     maybe_crash("after_validation")
     print("[4/5] dbt build: marts" + (" (skipped)" if fresh else ""), file=out)
-    marts = stage_marts(settings) or DbtOutcome(success=True)
+    marts = stage_marts(settings, fingerprints) or DbtOutcome(success=True)
     result = EtlResult(extraction, staging, validation, marts)
     if not marts.success:
         print(summary(settings, result, warehouse=settings.build_warehouse), file=out)
@@ -248,7 +173,7 @@ def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
             + "\n  ".join(marts.failures)
         )
     maybe_crash("before_publish")
-    published = stage_publish(settings)
+    published = stage_publish(settings, fingerprints)
     result.published = published
     print(f"[5/5] publish to {settings.published_warehouse}"
           + (f" ({published.bytes / 2**20:,.0f} MB in {published.seconds:.1f} s)" if published
@@ -259,67 +184,8 @@ def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
 
 
 def summary(settings: Settings, result: EtlResult, *, warehouse: Path | None = None) -> str:
-    """What landed, what was quarantined and why, what was built and checked, where to look.
-    Reads the published warehouse read-only (or ``warehouse``, the build, when nothing was
-    published because the marts failed)."""
-    ex = result.extraction
+    """The run summary (extract/run_summary.py); a locked warehouse is a :class:`PipelineError`."""
     try:
-        con = connect_file(warehouse or settings.published_warehouse, read_only=True)
+        return run_summary(settings, result, warehouse=warehouse)
     except WarehouseLocked as error:
         raise PipelineError(str(error)) from None
-    try:
-        totals = dict(con.execute("select resource, raw_records from reconciliation").fetchall())
-        quarantined = con.execute(
-            "select resource, reason, count(*) from quarantine group by all order by 1, 3 desc"
-        ).fetchall()
-    finally:
-        con.close()
-    lines = ["", "Summary", f"  run {ex.run_id} from {ex.source}"]
-    lines.append("  rows landed this run (total in lake):")
-    from extract.lake import Lake
-
-    lake_totals = Lake(settings.lake_dir).counts()
-    for resource, rows in ex.rows_by_resource().items():
-        lines.append(f"    {resource:<26}{rows:>12,}  ({lake_totals.get(resource, 0):,})")
-    if ex.absent:
-        lines.append("  absent from the source (nothing to read): " + ", ".join(ex.absent))
-    for problem in getattr(ex, "problems", []):
-        lines.append(f"  not extracted: {problem.describe()}")
-    if ex.rejected:
-        lines.append(f"  files rejected this run: {len(ex.rejected)}")
-        lines.extend(f"    {key}: {reason}" for key, reason in ex.rejected[:10])
-    lines.append("  rows quarantined, by reason (all runs):")
-    lines.extend(f"    {res:<16}{reason:<26}{n:>10,}" for res, reason, n in quarantined)
-    if not quarantined:
-        lines.append("    none")
-    del totals
-    v = result.validation
-    s, m = result.staging, result.marts
-    models = s.models + (m.models if m else 0)
-    tests_ok = s.tests_passed + (m.tests_passed if m else 0)
-    tests_warn = s.tests_warned + (m.tests_warned if m else 0)
-    tests_bad = s.tests_failed + (m.tests_failed if m else 0)
-    lines.append(f"  dbt: {models} models built; tests {tests_ok} passed, {tests_warn} warned, {tests_bad} failed")
-    lines.append(
-        f"  Great Expectations: {v.passed} checks passed, {len(v.warnings)} warnings, "
-        f"{len(v.errors)} errors on {sum(v.rows_validated.values()):,} new rows"
-        f" in {getattr(v, 'seconds', 0.0):.1f} s"
-    )
-    if v.warnings:
-        from expectations.validation import describe_failures
-
-        lines.append(describe_failures(v))
-    report = settings.reports_dir / "data-quality.html"
-    if report.exists():
-        lines.append(f"  data-quality report (checks, counts, sample rows; opens offline): {report}")
-    operations = settings.reports_dir / "operations.html"
-    if operations.exists():
-        lines.append(f"  operations report (jobs, iterations, pairs, chains, workforce; offline): {operations}")
-    lines.append(f"  reports: {settings.reports_dir}")
-    lines.append(f"  warehouse (published, what readers open): {settings.published_warehouse}")
-    lines.append("  try: make sql, then")
-    lines.append(
-        "    select labeling_job_name, sum(tasks_submitted) as tasks, "
-        "median(handling_seconds_median) from throughput_worker_job_daily group by 1 order by 2 desc;"
-    )
-    return "\n".join(lines)

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from botocore.stub import Stubber
 
-from extract.extraction import extract_mirror
 from extract.sources.aws import extract_aws
+from extract.sources.mirror import extract_mirror
 from tests.awsfiles import write_group
 from tests.conftest import isolated_settings
 from tests.test_aws_support import (

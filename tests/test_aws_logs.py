@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from extract.extraction import extract_mirror
 from extract.lake import Lake
 from extract.sources.aws import extract_aws
 from extract.sources.aws.logs import cursor_key
+from extract.sources.mirror import extract_mirror
 from tests.test_aws_support import (
     GROUP,
     REGION,

@@ -27,11 +27,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botocore.stub import Stubber
 
-from extract.extraction import extract_mirror
 from extract.resources import RESOURCES
 from extract.simulator import simulate
 from extract.sources.aws import extract_aws
-from extract.sources.aws.populate import SageMakerResponses, populate_moto
+from extract.sources.mirror import extract_mirror
+from tests.aws_populate import SageMakerResponses, populate_moto
 from tests.conftest import isolated_settings
 from tests.test_aws_support import clients, lake_rows, moto_account, options
 

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 
 from extract.sources.aws import extract_aws
-from extract.sources.aws.populate import SageMakerResponses
+from tests.aws_populate import SageMakerResponses
 from tests.test_aws_support import (
     ACCOUNT,
     REGION,

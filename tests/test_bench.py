@@ -75,3 +75,21 @@ def test_the_benchmark_verifies_the_pipeline_and_reports_every_step(tmp_path: Pa
     with subtests.test("without --keep the work folder holds no data afterwards"):
         left = {p.name for p in (tmp_path / "bench").iterdir()}
         assert left <= {"bench.log", "bench.json", "pycache", "dbt"}, left
+
+
+def test_the_benchmark_child_steps_use_the_cli_parser():
+    """``python -m extract.bench`` parses with ``gtwh``'s parser: its errors name ``gtwh bench``."""
+    import subprocess
+    import sys
+
+    from extract.cli import build_parser
+
+    args = build_parser().parse_args(["bench", "peer", "m", "o", "5", "9"])
+    assert (args.step, args.mirror, args.peer_out, args.peer_count, args.total) == ("peer", "m", "o", 5, 9)
+    assert build_parser().parse_args(["bench", "--events", "30"]).step is None
+    done = subprocess.run(
+        [sys.executable, "-m", "extract.bench", "stage", "nonsense", "simulator"],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 2
+    assert "usage: gtwh bench stage" in done.stderr and "invalid choice: 'nonsense'" in done.stderr

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import duckdb
 
-from extract.extraction import extract_mirror
 from extract.pipeline import STAGING
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import POOL, user, write_group, write_users, write_workteam
 from tests.conftest import isolated_settings

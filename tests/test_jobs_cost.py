@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
-from extract.extraction import extract_mirror
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import event, record, write_page
 from tests.jobfiles import (

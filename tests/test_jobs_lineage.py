@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from extract.extraction import extract_mirror
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import event, record, write_page
 from tests.jobfiles import (

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from extract.extraction import extract_mirror
 from extract.lake import Lake
+from extract.sources.mirror import extract_mirror
 from tests.awsfiles import event, export_line, record, t, write_export, write_page
 
 
@@ -88,7 +88,7 @@ def test_a_run_killed_after_writing_data_but_before_the_ledger_is_repaired(setti
     _pages(mirror, 6, 5)
     code = (
         "import sys; from pathlib import Path; from extract.settings import Settings;"
-        "from extract.extraction import extract_mirror;"
+        "from extract.sources.mirror import extract_mirror;"
         f"extract_mirror(Settings.from_env(data_dir={str(settings.data_dir)!r}), Path({str(mirror)!r}))"
     )
     env = {**os.environ, "GTWH_CRASH_AT": "after_data_file:1"}

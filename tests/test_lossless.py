@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.extraction import extract_mirror
 from extract.simulator import simulate
+from extract.sources.mirror import extract_mirror
 from tests.conftest import isolated_settings
 
 GROUP = Path("logs/aws/sagemaker/groundtruth/WorkerActivity")

@@ -19,8 +19,8 @@ from datetime import datetime
 
 import duckdb
 
-from extract.extraction import extract_mirror
 from extract.pipeline import STAGING
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import (
     ACCOUNT,

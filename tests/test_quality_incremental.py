@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from expectations.validation import validate_new, validated_runs
-from extract.extraction import extract_mirror
 from extract.pipeline import STAGING
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import (
     event,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from extract.extraction import extract_mirror
 from extract.pipeline import STAGING
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import event, export_line, iso_time, record, t, write_export, write_page
 from tests.conftest import isolated_settings

@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.extraction import extract_mirror
 from extract.pipeline import STAGING
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import ACCOUNT, POOL, REGION, event, iso_time, record, t, write_page
 from tests.conftest import isolated_settings

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from expectations.suites import worker_activity
-from extract.extraction import extract_mirror
 from extract.pipeline import STAGING
+from extract.sources.mirror import extract_mirror
 from extract.transform import dbt
 from tests.awsfiles import ACCOUNT, event, export_line, record, t, write_export, write_page
 from tests.conftest import isolated_settings

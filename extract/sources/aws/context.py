@@ -16,8 +16,8 @@ from typing import Any
 
 import duckdb
 
-from extract.extraction import ExtractionReport
 from extract.lake import Lake, arrow_rows
+from extract.results import ExtractionReport
 from extract.runner import Progress, ResourceResult, Run
 from extract.sources.aws.errors import AwsProblem, Problems
 from extract.sources.aws.options import AwsOptions

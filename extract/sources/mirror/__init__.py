@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extract.extraction import land
+from extract.results import ExtractionReport
 from extract.runner import Reader
+from extract.settings import Settings
 from extract.sources.mirror.cloudwatch import MetricDataReader
 from extract.sources.mirror.cognito import GroupMembersReader, UsersReader
 from extract.sources.mirror.logs import ExportFileReader, FilterLogEventsReader
@@ -44,3 +47,10 @@ def absent_folders(mirror: Path) -> list[str]:
         "s3",
     ]
     return [name for name in expected if not (mirror / name).is_dir()]
+
+
+def extract_mirror(settings: Settings, mirror: Path) -> ExtractionReport:
+    """Land an AWS mirror folder (see README, "The AWS mirror")."""
+    if not mirror.is_dir():
+        raise FileNotFoundError(f"mirror folder {str(mirror)!r} does not exist")
+    return land(settings, readers(mirror), source=f"mirror:{mirror}", absent=absent_folders(mirror))
