@@ -27,3 +27,109 @@
     {{ safe_ratio('tasks_returned + tasks_declined', 'tasks_closed') }} as return_decline_rate,
     {{ safe_ratio('handling_seconds_all_outcomes', 'working_seconds') }} as handling_to_working_ratio
 {%- endmacro %}
+
+{#- The period columns of a grain ('hour' or 'day'), and the one that names the period. -#}
+{% macro throughput_period_columns(grain) -%}
+    {%- if grain == 'hour' -%}
+        {{ return(['closed_hour', 'closed_date']) }}
+    {%- elif grain == 'day' -%}
+        {{ return(['closed_date']) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("throughput grain must be 'hour' or 'day', not " ~ grain) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Body of throughput_worker_job_<grain>: per worker, job and period. Every row of a job
+    depends on the job (fast-task flags on the job median), so on an incremental build the jobs
+    changed since the last build (fct_task_outcomes.extracted_at) are recomputed whole. -#}
+{% macro throughput_worker_job(grain) -%}
+    {%- set periods = throughput_period_columns(grain) | join(', ') -%}
+with all_task_outcomes as not materialized (
+    select * from {{ ref('fct_task_outcomes') }}
+),
+
+task_outcomes as (
+    select * from all_task_outcomes
+    {% if is_incremental() %}
+        where labeling_job_name in {{ changed_jobs('all_task_outcomes') }}
+    {% endif %}
+),
+
+aggregated as (
+    select
+        cognito_sub,
+        workteam_name,
+        labeling_job_name,
+        {{ periods }},
+        {{ throughput_aggregates() }},
+        max(extracted_at) as extracted_at
+    from task_outcomes
+    group by cognito_sub, workteam_name, labeling_job_name, {{ periods }}
+),
+
+final as (
+    select
+        *,
+        {{ throughput_ratios() }}
+    from aggregated
+)
+
+select * from final
+{%- endmacro %}
+
+{#- Body of throughput_team_job_<grain>: per team, job and period, with the team's active
+    workers in the period. A row depends on its job and on its team-period, so on an incremental
+    build the team-periods in which a changed job has tasks are recomputed whole. -#}
+{% macro throughput_team_job(grain) -%}
+    {%- set columns = throughput_period_columns(grain) -%}
+    {%- set period = columns[0] -%}
+with all_task_outcomes as not materialized (
+    select * from {{ ref('fct_task_outcomes') }}
+),
+
+task_outcomes as not materialized (
+    select * from all_task_outcomes
+    {% if is_incremental() %}
+        where (workteam_name, {{ period }}) in (
+            select (workteam_name, {{ period }}) from all_task_outcomes
+            where labeling_job_name in {{ changed_jobs('all_task_outcomes') }}
+        )
+    {% endif %}
+),
+
+team_activity as (
+    select
+        workteam_name,
+        {{ period }},
+        count(distinct cognito_sub) as team_active_workers,
+        max(extracted_at) as extracted_at
+    from task_outcomes
+    group by workteam_name, {{ period }}
+),
+
+aggregated as (
+    select
+        workteam_name,
+        labeling_job_name,
+        {{ columns | join(', ') }},
+        count(distinct cognito_sub) as active_workers,
+        {{ throughput_aggregates() }}
+    from task_outcomes
+    group by workteam_name, labeling_job_name, {{ columns | join(', ') }}
+),
+
+final as (
+    select
+        aggregated.*,
+        {{ throughput_ratios() }},
+        team_activity.team_active_workers,
+        team_activity.extracted_at
+    from aggregated
+    inner join team_activity
+        on
+            aggregated.workteam_name = team_activity.workteam_name
+            and aggregated.{{ period }} = team_activity.{{ period }}
+)
+
+select * from final
+{%- endmacro %}

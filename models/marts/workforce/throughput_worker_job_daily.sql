@@ -13,34 +13,4 @@
     post_hook="{{ record_incremental_fingerprint() }}"
 ) }}
 
-with all_task_outcomes as not materialized (
-    select * from {{ ref('fct_task_outcomes') }}
-),
-
-task_outcomes as (
-    select * from all_task_outcomes
-    {% if is_incremental() %}
-        where labeling_job_name in {{ changed_jobs('all_task_outcomes') }}
-    {% endif %}
-),
-
-aggregated as (
-    select
-        cognito_sub,
-        workteam_name,
-        labeling_job_name,
-        closed_date,
-        {{ throughput_aggregates() }},
-        max(extracted_at) as extracted_at
-    from task_outcomes
-    group by cognito_sub, workteam_name, labeling_job_name, closed_date
-),
-
-final as (
-    select
-        *,
-        {{ throughput_ratios() }}
-    from aggregated
-)
-
-select * from final
+{{ throughput_worker_job('day') }}
