@@ -1,6 +1,7 @@
 """Warehouse before == after: one row count and order-free hash per table.
 
-Lineage columns (names ending in extracted_at, run_id, run_ids) are left out, so two
+Lineage columns (names ending in extracted_at, run_id, run_ids, and the checks' record_key,
+a hash of the run id) are left out, so two
 builds from the same mirror compare equal. Usage (issue 13's "documented command"):
 
     .venv/bin/python tests/warehouse_hashes.py data/warehouse.duckdb /tmp/before.json
@@ -15,6 +16,8 @@ import sys
 import duckdb
 
 LINEAGE_SUFFIXES = ("extracted_at", "run_id", "run_ids")
+# main_checks.checks_* carry record_key = hash(extract_run_id, ...): lineage too.
+LINEAGE_COLUMNS = ("record_key",)
 
 
 def table_hashes(path: str) -> dict[str, list]:
@@ -31,7 +34,7 @@ def table_hashes(path: str) -> dict[str, list]:
                 " where table_schema = ? and table_name = ? order by ordinal_position",
                 [schema, name],
             ).fetchall()
-            if not c.endswith(LINEAGE_SUFFIXES)
+            if not c.endswith(LINEAGE_SUFFIXES) and c not in LINEAGE_COLUMNS
         ]
         sel = ", ".join(f'"{c}"' for c in cols)
         count, digest = con.execute(
