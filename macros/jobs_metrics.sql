@@ -1,9 +1,6 @@
 {#- Ratios used by the labeling-job marts; portable SQL. -#}
 
-{#- numerator / denominator as a double, NULL when the denominator is 0 or NULL. -#}
-{% macro ratio_or_null(numerator, denominator) -%}
-    cast({{ numerator }} as double precision) / nullif({{ denominator }}, 0)
-{%- endmacro %}
+{#- Ratios: safe_ratio (macros/workforce.sql) is the one numerator/denominator helper. -#}
 
 {#- How much smaller `after` is than `before`, in percent of `before` (negative = larger). -#}
 {% macro percent_reduction(before, after) -%}

@@ -69,9 +69,9 @@ final as (
     select
         *,
         cost_human_usd + cost_auto_usd as cost_total_usd,
-        {{ ratio_or_null('cost_human_usd + cost_auto_usd', 'labeled_objects') }} as cost_per_labeled_object_usd,
-        {{ ratio_or_null('cost_human_usd', 'human_labeled_objects') }} as cost_per_human_labeled_object_usd,
-        {{ ratio_or_null('cost_auto_usd', 'machine_labeled_objects') }} as cost_per_machine_labeled_object_usd
+        {{ safe_ratio('cost_human_usd + cost_auto_usd', 'labeled_objects') }} as cost_per_labeled_object_usd,
+        {{ safe_ratio('cost_human_usd', 'human_labeled_objects') }} as cost_per_human_labeled_object_usd,
+        {{ safe_ratio('cost_auto_usd', 'machine_labeled_objects') }} as cost_per_machine_labeled_object_usd
     from totals
 )
 

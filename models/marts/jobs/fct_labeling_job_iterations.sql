@@ -57,7 +57,7 @@ final as (
         coalesce(c.cost_human_usd, 0) as cost_human_usd,
         coalesce(c.cost_auto_usd, 0) as cost_auto_usd,
         coalesce(c.cost_human_usd, 0) + coalesce(c.cost_auto_usd, 0) as cost_total_usd,
-        {{ ratio_or_null('coalesce(c.cost_human_usd, 0) + coalesce(c.cost_auto_usd, 0)', 'r.labeled_objects') }}
+        {{ safe_ratio('coalesce(c.cost_human_usd, 0) + coalesce(c.cost_auto_usd, 0)', 'r.labeled_objects') }}
             as cost_per_labeled_object_usd
     from running as r
     left join iteration_costs as c

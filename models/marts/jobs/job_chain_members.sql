@@ -82,7 +82,7 @@ final as (
         cumulative_human_labeled_objects,
         cumulative_machine_labeled_objects,
         cumulative_labeled_objects,
-        {{ ratio_or_null('cumulative_machine_labeled_objects', 'cumulative_labeled_objects') }}
+        {{ safe_ratio('cumulative_machine_labeled_objects', 'cumulative_labeled_objects') }}
             as cumulative_automation_rate,
         cumulative_cost_usd
     from running

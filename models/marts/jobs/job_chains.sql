@@ -19,7 +19,7 @@ final as (
         sum(human_labeled_objects) as human_labeled_objects,
         sum(machine_labeled_objects) as machine_labeled_objects,
         sum(labeled_objects) as labeled_objects,
-        {{ ratio_or_null('sum(machine_labeled_objects)', 'sum(labeled_objects)') }} as cumulative_automation_rate,
+        {{ safe_ratio('sum(machine_labeled_objects)', 'sum(labeled_objects)') }} as cumulative_automation_rate,
         sum(cost_total_usd) as cost_total_usd
     from members
     group by chain_id, chain_job_path, chain_length

@@ -57,7 +57,7 @@ final as (
         k.human_labeled_objects,
         k.machine_labeled_objects,
         k.labeled_objects,
-        {{ ratio_or_null('k.machine_labeled_objects', 'k.labeled_objects') }} as machine_labeled_share,
+        {{ safe_ratio('k.machine_labeled_objects', 'k.labeled_objects') }} as machine_labeled_share,
         coalesce(s.iterations, 0) as iterations,
         s.first_machine_iteration,
         case when s.first_machine_iteration is not null then s.iterations_before_auto_labeling end

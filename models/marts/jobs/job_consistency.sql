@@ -140,7 +140,7 @@ final as (
         case when auto_labeled_ids is not null then auto_label_id_mismatches = 0 end
             as is_auto_label_ids_consistent,
         iteration_human_gap = 0 and iteration_machine_gap = 0 as is_iterations_consistent,
-        {{ ratio_or_null('submitted_tasks', 'expected_submitted_tasks') }} as submitted_task_ratio
+        {{ safe_ratio('submitted_tasks', 'expected_submitted_tasks') }} as submitted_task_ratio
     from compared
 )
 
