@@ -60,15 +60,3 @@
     ({{ expr }} rlike '^(?:{{ pattern }})$')
 {%- endmacro %}
 
-{#- Seconds between two timestamps, fractional (b - a). -#}
-{% macro elapsed_seconds(a, b) -%}
-    {{ return(adapter.dispatch('elapsed_seconds')(a, b)) }}
-{%- endmacro %}
-
-{% macro duckdb__elapsed_seconds(a, b) -%}
-    (epoch({{ b }}) - epoch({{ a }}))
-{%- endmacro %}
-
-{% macro spark__elapsed_seconds(a, b) -%}
-    (unix_micros({{ b }}) - unix_micros({{ a }})) / 1e6
-{%- endmacro %}

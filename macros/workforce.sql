@@ -21,14 +21,6 @@
     float64
 {%- endmacro %}
 
-{#- Seconds from one timestamp column to another, to the millisecond, as an exact decimal.
-    Exact, because sums of floats depend on the order a parallel engine adds them in, and the
-    marts must come out identical run after run. Pass plain column names: dbt.datediff does not
-    parenthesise its arguments. -#}
-{% macro seconds_between(start_column, end_column) -%}
-    cast({{ dbt.datediff(start_column, end_column, 'millisecond') }} / 1000 as decimal(18, 3))
-{%- endmacro %}
-
 {#- A continuous percentile (linear interpolation between the two nearest ranks), NULLs
     ignored. Use inside an aggregate query. -#}
 {% macro percentile_cont(expr, fraction) -%}

@@ -48,7 +48,7 @@ final as (
         started_at,
         first_labeled_at,
         ended_at,
-        {{ dbt.datediff('started_at', 'ended_at', 'second') }} as batch_elapsed_seconds
+        {{ whole_seconds_between('started_at', 'ended_at') }} as batch_elapsed_seconds
     from windowed
 )
 

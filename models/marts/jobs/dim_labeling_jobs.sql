@@ -17,7 +17,7 @@ final as (
         is_terminal,
         created_at,
         last_modified_at,
-        {{ dbt.datediff('created_at', 'last_modified_at', 'second') }} as elapsed_seconds,
+        {{ whole_seconds_between('created_at', 'last_modified_at') }} as elapsed_seconds,
         coalesce(nullif(lower(regexp_extract(pre_human_task_lambda_arn, 'function:PRE-(.+)$', 1)), ''), task_type)
             as task_type,
         label_attribute_name,

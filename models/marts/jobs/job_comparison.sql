@@ -63,7 +63,7 @@ final as (
         case when s.first_machine_iteration is not null then s.iterations_before_auto_labeling end
             as iterations_before_auto_labeling,
         s.auto_labeling_began_at,
-        {{ dbt.datediff('j.created_at', 's.auto_labeling_began_at', 'second') }} as seconds_until_auto_labeling,
+        {{ whole_seconds_between('j.created_at', 's.auto_labeling_began_at') }} as seconds_until_auto_labeling,
         k.private_working_hours,
         k.cost_human_usd,
         k.cost_auto_usd,

@@ -79,13 +79,13 @@ checks as (
             when event_type in ('TasksSubmitted', 'TasksReturned')
                 then coalesce(task_accepted_time, '') != ''
         end as accepted_time_present,
-        {{ elapsed_seconds('date_trunc(\'second\', closed_at)', 'event_timestamp_at') }}
+        {{ seconds_between('date_trunc(\'second\', closed_at)', 'event_timestamp_at') }}
             as event_timestamp_offset_seconds,
-        {{ elapsed_seconds('coalesce(ingested_at, event_at)', 'latest_at') }} as seconds_after_logged,
+        {{ seconds_between('coalesce(ingested_at, event_at)', 'latest_at') }} as seconds_after_logged,
         latest_at > extracted_at + interval 5 minute as is_after_extraction,
         coalesce(task_accepted_at, closed_at) as started_at,
         job_created_at,
-        floor({{ elapsed_seconds('task_accepted_at', 'closed_at') }}) as handling_seconds,
+        floor({{ seconds_between('task_accepted_at', 'closed_at') }}) as handling_seconds,
         task_time_limit_seconds,
         case when coalesce(cognito_sub, '') != '' then {{ matches_regex('cognito_sub', uuid) }} end
             as is_uuid_sub,
