@@ -1,7 +1,15 @@
-"""The lake's datasets: one per AWS resource, each with a fixed column list.
+"""The lake's datasets: one per AWS resource, declared once here.
 
 The lake is source-shaped: AWS field names, raw JSON kept as received, plus lineage columns.
-Every name here is also the dbt source table name and the lake folder name.
+A resource's name is the one name it has in every layer:
+
+    mirror folder (``mirror_folder``) and AWS API (``aws_api``) it is read from
+    -> lake folder ``<lake>/<name>/`` -> dbt source ``<source>.<name>``
+    -> staging ``stg_<source>__<name>`` (typed in ``base_<source>__<name>`` where it has one)
+    -> checks view ``checks_<name>`` -> Great Expectations suite ``<name>``.
+
+Python derives its lists from :data:`RESOURCES`; the SQL and YAML lists are checked against it
+by tests/test_resources_declared.py.
 """
 
 from __future__ import annotations
@@ -22,6 +30,25 @@ class Resource:
     source: str  # dbt source group
     columns: dict[str, str]
     description: str
+    mirror_folder: str = ""  # under the mirror root; "" for rejected_files (written by us)
+    aws_api: str = ""  # the AWS call(s) extract/sources/aws reads it with
+
+    @property
+    def from_aws(self) -> bool:
+        """False for rejected_files, which the extraction writes itself (no staging, no suite)."""
+        return bool(self.aws_api)
+
+    @property
+    def staging_model(self) -> str | None:
+        return f"stg_{self.source}__{self.name}" if self.from_aws else None
+
+    @property
+    def checks_view(self) -> str | None:
+        return f"checks_{self.name}" if self.from_aws else None
+
+    @property
+    def suite(self) -> str | None:
+        return self.name if self.from_aws else None
 
     @property
     def all_columns(self) -> dict[str, str]:
@@ -46,30 +73,40 @@ RESOURCES: dict[str, Resource] = {
             },
             "CloudWatch events of /aws/sagemaker/groundtruth/WorkerActivity, from FilterLogEvents "
             "pages or CreateExportTask files; `message` is the raw record.",
+            mirror_folder="logs/aws/sagemaker/groundtruth/WorkerActivity",
+            aws_api="logs:FilterLogEvents; s3:GetObject of CreateExportTask files",
         ),
         Resource(
             "users",
             "cognito",
             {"user_pool_id": "VARCHAR", "user": "VARCHAR"},
             "Cognito ListUsers entries, one row per user per extraction, raw JSON.",
+            mirror_folder="cognito-idp",
+            aws_api="cognito-idp:ListUsers",
         ),
         Resource(
             "group_members",
             "cognito",
             {"user_pool_id": "VARCHAR", "group_name": "VARCHAR", "user": "VARCHAR"},
             "Cognito ListUsersInGroup entries, raw JSON.",
+            mirror_folder="cognito-idp",
+            aws_api="cognito-idp:ListUsersInGroup",
         ),
         Resource(
             "workteams",
             "sagemaker",
             {"workteam_name": "VARCHAR", "response": "VARCHAR"},
             "DescribeWorkteam responses, raw JSON.",
+            mirror_folder="sagemaker/describe-workteam",
+            aws_api="sagemaker:DescribeWorkteam",
         ),
         Resource(
             "labeling_jobs",
             "sagemaker",
             {"labeling_job_name": "VARCHAR", "response": "VARCHAR"},
             "DescribeLabelingJob responses, raw JSON; one row per job per extraction.",
+            mirror_folder="sagemaker/describe-labeling-job",
+            aws_api="sagemaker:DescribeLabelingJob",
         ),
         Resource(
             "metric_data",
@@ -83,29 +120,42 @@ RESOURCES: dict[str, Resource] = {
                 "point_value": "DOUBLE",
             },
             "GetMetricData results, one row per data point, with the request query as raw JSON.",
+            mirror_folder="cloudwatch/get-metric-data",
+            aws_api="cloudwatch:GetMetricData",
         ),
         Resource(
             "output_manifests",
             "groundtruth",
             {"bucket": "VARCHAR", "key": "VARCHAR", "line": "VARCHAR"},
             "Lines of <job>/manifests/output/output.manifest objects in S3.",
+            mirror_folder="s3",
+            aws_api="s3:GetObject of <job>/manifests/output/output.manifest",
         ),
         Resource(
             "consolidation_responses",
             "groundtruth",
             {"bucket": "VARCHAR", "key": "VARCHAR", "element": "VARCHAR"},
             "Elements of the consolidation-response/iteration-N/*.json arrays in S3.",
+            mirror_folder="s3",
+            aws_api="s3:GetObject of <job>/annotations/consolidated-annotation/consolidation-response/iteration-<N>/*.json",
         ),
         Resource(
             "auto_annotations",
             "groundtruth",
             {"bucket": "VARCHAR", "key": "VARCHAR", "line": "VARCHAR"},
             "Lines of activelearning/<N>/**/auto_annotator_output.txt objects in S3.",
+            mirror_folder="s3",
+            aws_api="s3:GetObject of <job>/activelearning/**/auto_annotator_output.txt",
         ),
         Resource(
             "rejected_files",
             "extract",
-            {"resource": "VARCHAR", "reason": "VARCHAR", "detail": "VARCHAR", "size_bytes": "BIGINT"},
+            {
+                "resource": "VARCHAR",
+                "reason": "VARCHAR",
+                "detail": "VARCHAR",
+                "size_bytes": "BIGINT",
+            },
             "Source files that could not be read at all: counted here, never dropped silently.",
         ),
     ]

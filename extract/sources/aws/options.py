@@ -24,7 +24,7 @@ WORKER_ACTIVITY_LOG_GROUP = "/aws/sagemaker/groundtruth/WorkerActivity"
 IDENTITY_MODES = ("keep", "hash", "drop")
 IdentityMode = Literal["keep", "hash", "drop"]
 # Resources an AWS run can fill (rejected_files is written as a side effect, never selected).
-AWS_RESOURCES = tuple(name for name in RESOURCES if name != "rejected_files")
+AWS_RESOURCES = tuple(name for name, r in RESOURCES.items() if r.from_aws)
 
 _RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

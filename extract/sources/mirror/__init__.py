@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.extraction import land
+from extract.resources import RESOURCES
 from extract.results import ExtractionReport
 from extract.runner import Reader
 from extract.settings import Settings
@@ -19,11 +20,9 @@ from extract.sources.mirror.logs import ExportFileReader, FilterLogEventsReader
 from extract.sources.mirror.s3 import S3_READERS
 from extract.sources.mirror.sagemaker import LabelingJobsReader, WorkteamsReader
 
-WORKER_ACTIVITY_GROUP = "aws/sagemaker/groundtruth/WorkerActivity"
-
 
 def readers(mirror: Path) -> list[Reader]:
-    logs = mirror / "logs" / WORKER_ACTIVITY_GROUP
+    logs = mirror / RESOURCES["worker_activity"].mirror_folder
     return [
         FilterLogEventsReader(mirror, logs),
         ExportFileReader(mirror, logs),
@@ -38,14 +37,7 @@ def readers(mirror: Path) -> list[Reader]:
 
 def absent_folders(mirror: Path) -> list[str]:
     """The top-level mirror folders that are missing, for the run summary."""
-    expected = [
-        f"logs/{WORKER_ACTIVITY_GROUP}",
-        "cognito-idp",
-        "sagemaker/describe-workteam",
-        "sagemaker/describe-labeling-job",
-        "cloudwatch/get-metric-data",
-        "s3",
-    ]
+    expected = dict.fromkeys(r.mirror_folder for r in RESOURCES.values() if r.mirror_folder)
     return [name for name in expected if not (mirror / name).is_dir()]
 
 
