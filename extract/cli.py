@@ -26,32 +26,37 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-# `--source aws` flags -> the GTWH_AWS_* variables extract_aws reads (see docs/aws.md).
-AWS_FLAGS = {
-    "region": "GTWH_AWS_REGION", "workteam": "GTWH_AWS_WORKTEAMS", "job": "GTWH_AWS_JOBS",
-    "resource": "GTWH_AWS_RESOURCES", "since": "GTWH_AWS_SINCE", "until": "GTWH_AWS_UNTIL",
-    "full_refresh": "GTWH_AWS_FULL_REFRESH", "identity": "GTWH_IDENTITY",
-    "export_s3": "GTWH_AWS_EXPORT_S3",
-}
+def _aws_options(args: argparse.Namespace):
+    """`--source aws` flags over the GTWH_AWS_* defaults (docs/aws.md), as an options object
+    passed down to extract_aws; None for the other sources. Raises ValueError on a bad value."""
+    if getattr(args, "source", None) != "aws":
+        return None
+    from extract.sources.aws.options import AwsOptions, parse_time
 
+    def many(values):
+        return tuple(values) if values else None
 
-def _aws_env(args: argparse.Namespace) -> None:
-    for flag, variable in AWS_FLAGS.items():
-        value = getattr(args, flag, None)
-        if value:
-            os.environ[variable] = (
-                ",".join(value) if isinstance(value, list) else "1" if value is True else value
-            )
+    return AwsOptions.from_env().with_overrides(
+        region=args.region,
+        workteams=many(args.workteam),
+        jobs=many(args.job),
+        resources=many(args.resource),
+        since=parse_time(args.since),
+        until=parse_time(args.until),
+        full_refresh=True if args.full_refresh else None,
+        identity=args.identity,
+        export_s3=args.export_s3,
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract.pipeline import extract_source
     from extract.sources.aws.errors import AwsSetupError
 
-    _aws_env(args)
     try:
-        report = extract_source(_settings(args), args.source)
-    except AwsSetupError as error:
+        aws_options = _aws_options(args)
+        report = extract_source(_settings(args), args.source, aws_options=aws_options)
+    except (AwsSetupError, ValueError) as error:
         print(f"gtwh extract: {error}", file=sys.stderr)
         return 2
     for resource, rows in report.rows_by_resource().items():
@@ -70,9 +75,13 @@ def cmd_etl(args: argparse.Namespace) -> int:
     from extract.pipeline import PipelineError, run_etl
     from extract.sources.aws.errors import AwsSetupError
 
-    _aws_env(args)
     try:
-        run_etl(_settings(args), args.source)
+        aws_options = _aws_options(args)
+    except ValueError as error:
+        print(f"gtwh etl: {error}", file=sys.stderr)
+        return 2
+    try:
+        run_etl(_settings(args), args.source, aws_options=aws_options)
     except (PipelineError, AwsSetupError) as error:
         print(f"\ngtwh etl failed: {error}", file=sys.stderr)
         return 1

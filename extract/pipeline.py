@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -26,6 +27,9 @@ from extract.results import EtlResult, ExtractionReport, NothingToValidate
 from extract.run_summary import summary as run_summary
 from extract.settings import Settings
 from extract.transform import DbtOutcome, dbt
+
+if TYPE_CHECKING:
+    from extract.sources.aws.options import AwsOptions
 
 STAGING = ["path:models/staging", "path:models/quality"]
 
@@ -51,7 +55,11 @@ def ensure_simulation(settings: Settings, *, seed: int = 7, events: int | None =
     return out
 
 
-def extract_source(settings: Settings, source: str) -> ExtractionReport:
+def extract_source(
+    settings: Settings, source: str, *, aws_options: AwsOptions | None = None
+) -> ExtractionReport:
+    """Land ``source``; ``aws_options`` (the CLI's flags) reach extract_aws, default: the
+    GTWH_AWS_* variables."""
     from extract.sources.mirror import extract_mirror
 
     if source == "simulator":
@@ -61,7 +69,7 @@ def extract_source(settings: Settings, source: str) -> ExtractionReport:
     if source == "aws":
         from extract.sources.aws import extract_aws
 
-        return extract_aws(settings)
+        return extract_aws(settings, options=aws_options)
     raise PipelineError(
         f"unknown source {source!r}: use 'simulator', 'mirror:<folder>' or 'aws'"
     )
@@ -70,9 +78,11 @@ def extract_source(settings: Settings, source: str) -> ExtractionReport:
 # The stages of `gtwh etl`, callable one by one (the benchmark runs each in its own process).
 
 
-def stage_extract(settings: Settings, source: str) -> ExtractionReport:
+def stage_extract(
+    settings: Settings, source: str, *, aws_options: AwsOptions | None = None
+) -> ExtractionReport:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return extract_source(settings, source)
+    return extract_source(settings, source, aws_options=aws_options)
 
 
 def stage_staging(settings: Settings, fingerprints: Fingerprints | None = None) -> DbtOutcome | None:
@@ -147,10 +157,12 @@ def stage_publish(settings: Settings, fingerprints: Fingerprints | None = None) 
         raise PipelineError(str(error)) from None
 
 
-def run_etl(settings: Settings, source: str, *, out=None) -> EtlResult:
+def run_etl(
+    settings: Settings, source: str, *, out=None, aws_options: AwsOptions | None = None
+) -> EtlResult:
     out = out or sys.stdout
     print(f"[1/5] extract from {source}", file=out)
-    extraction = stage_extract(settings, source)
+    extraction = stage_extract(settings, source, aws_options=aws_options)
     maybe_crash("after_extract")
     fingerprints = Fingerprints.of(settings)  # once: the lake and the project stay as they are now
     fresh = up_to_date(settings, fingerprints)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from botocore.stub import Stubber
 
 import extract.sources.aws as aws_package
-from extract.cli import AWS_FLAGS, main
+from extract.cli import main
 from extract.runner import Progress
 from extract.sources.aws import AwsOptions, AwsSetupError, extract_aws
 from extract.sources.aws.context import AwsExtractionReport
@@ -37,14 +38,6 @@ from tests.test_aws_support import (
 )
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "aws.md"
-
-
-@pytest.fixture(autouse=True)
-def restore_cli_variables(monkeypatch):
-    """The CLI passes its flags to extract_aws as GTWH_* variables: undo them after each test."""
-    for variable in AWS_FLAGS.values():
-        monkeypatch.setenv(variable, "")
-        monkeypatch.delenv(variable)
 
 
 @pytest.fixture
@@ -85,11 +78,13 @@ def test_environment_variables_and_flags_set_the_options(monkeypatch, aws, setti
         AwsOptions.from_env({"GTWH_AWS_LOG_PAGE_SIZE": "many"})
     seen = {}
 
-    def fake_extract(_settings, **_kwargs):
-        seen["o"] = AwsOptions.from_env()  # what extract_aws would read
+    def fake_extract(_settings, *, options=None, **_kwargs):
+        seen["o"] = options  # what the CLI passed down
         return AwsExtractionReport("run", "aws:test")
 
     monkeypatch.setattr(aws_package, "extract_aws", fake_extract)
+    monkeypatch.setenv("GTWH_AWS_JOBS", "job-from-env")  # a default the flags do not override
+    environment = dict(os.environ)
     main(
         [
             "--data-dir",
@@ -113,12 +108,14 @@ def test_environment_variables_and_flags_set_the_options(monkeypatch, aws, setti
         ]
     )
     o = seen["o"]
-    assert (o.region, o.workteams, o.identity, o.full_refresh, o.resources) == (
+    assert dict(os.environ) == environment  # flags travel as options, not variables
+    assert (o.region, o.workteams, o.identity, o.full_refresh, o.resources, o.jobs) == (
         "ap-south-1",
         ("x", "y"),
         "drop",
         True,
         ("users",),
+        ("job-from-env",),
     )
     assert timedelta(days=6, hours=23) < datetime.now(UTC) - o.since < timedelta(days=7, hours=1)
 
@@ -251,3 +248,10 @@ def test_the_documentation_lists_every_permission_and_variable():
     assert variables and all(v in doc for v in variables), variables - set(
         re.findall(r"GTWH_[A-Z_]+", doc)
     )
+
+
+def test_a_bad_flag_value_is_one_line_and_exit_2(settings, capsys):
+    argv = ["--data-dir", str(settings.data_dir), "etl", "--source", "aws", "--since", "soon"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gtwh etl: ") and "soon" in err and "\n" not in err
