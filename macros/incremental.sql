@@ -128,6 +128,16 @@
     (select labeling_job_name from {{ relation }} where extracted_at > {{ incremental_watermark() }})
 {%- endmacro %}
 
+{#- The rows of `relation` (a CTE with labeling_job_name and extracted_at) a model partitioned
+    by job recomputes: all of them in a full build, the changed jobs' rows in an incremental one.
+    Use as a CTE's body, the CTE reading every row as `relation`. -#}
+{% macro rows_of_changed_jobs(relation) -%}
+    select * from {{ relation }}
+    {% if is_incremental() %}
+        where labeling_job_name in {{ changed_jobs(relation) }}
+    {% endif %}
+{%- endmacro %}
+
 {#-
     Custom incremental strategy "replace_from": for each value of `partition_key` in the new
     rows, delete the target's rows of that partition from the smallest `replace_from` value in
@@ -176,4 +186,20 @@
         ))::varchar as digest
     from {{ ref('int_job_object_cost_events') }}
     group by labeling_job_name
+{%- endmacro %}
+
+{#- The config of every incremental model, in one place: the strategy and its keys, schema
+    changes fail (a changed column list is a full refresh, rule 2), and the post-hook records
+    the fingerprint (and the input digests of ``digests``, a macro name, rule 3). Call it at the
+    top of the model instead of config(). -#}
+{% macro incremental_model(strategy='delete+insert', unique_key=none, digests=none) -%}
+    {%- set hook = '{{ record_incremental_fingerprint(' ~ (digests ~ '()' if digests else '') ~ ') }}' -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy=strategy,
+        unique_key=unique_key,
+        on_schema_change='fail',
+        post_hook=hook,
+        **kwargs
+    ) }}
 {%- endmacro %}

@@ -49,10 +49,7 @@ with all_task_outcomes as not materialized (
 ),
 
 task_outcomes as (
-    select * from all_task_outcomes
-    {% if is_incremental() %}
-        where labeling_job_name in {{ changed_jobs('all_task_outcomes') }}
-    {% endif %}
+    {{ rows_of_changed_jobs('all_task_outcomes') }}
 ),
 
 aggregated as (

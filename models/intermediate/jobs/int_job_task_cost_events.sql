@@ -9,13 +9,7 @@
     changed in int_task_working_time (change markers) or its description or iterations changed
     (input digests). extracted_at: the task's change marker in int_task_working_time.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='labeling_job_name',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint(task_cost_input_digests()) }}"
-) }}
+{{ incremental_model(unique_key='labeling_job_name', digests='task_cost_input_digests') }}
 
 with all_working_time as not materialized (
     select * from {{ ref('int_task_working_time') }}

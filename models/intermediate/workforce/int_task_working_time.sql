@@ -21,13 +21,7 @@
     extracted_at: the latest extraction among this task's record and the worker's earlier ones,
     i.e. the last time this row's values could have changed.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='task_outcome_id',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(unique_key='task_outcome_id') }}
 
 with activity as (
     -- task outcomes only: an event of another type (TasksAccepted, ...) closes no task

@@ -9,13 +9,7 @@
     lines changed (change markers of int_job_task_cost_events) or its per-object events changed
     (input digests). extracted_at: the task line's change marker; NULL for per-object lines.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='labeling_job_name',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint(object_cost_input_digests()) }}"
-) }}
+{{ incremental_model(unique_key='labeling_job_name', digests='object_cost_input_digests') }}
 
 with object_events as (
     select * from {{ ref('int_job_object_cost_events') }}

@@ -8,23 +8,14 @@
     changed since the last build is recomputed whole and replaced. extracted_at: the latest
     change marker among the job's tasks.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='labeling_job_name',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(unique_key='labeling_job_name') }}
 
 with all_working_time as not materialized (
     select * from {{ ref('int_task_working_time') }}
 ),
 
 working_time as not materialized (
-    select * from all_working_time
-    {% if is_incremental() %}
-        where labeling_job_name in {{ changed_jobs('all_working_time') }}
-    {% endif %}
+    {{ rows_of_changed_jobs('all_working_time') }}
 ),
 
 job_markers as (

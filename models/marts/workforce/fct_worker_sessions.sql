@@ -6,14 +6,7 @@
     changed task's session onward are recomputed and replace the worker's sessions from there
     (a late task can join two sessions into one, so the old tail is deleted, not updated).
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_from',
-    partition_key='cognito_sub',
-    replace_from='worker_session_number',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(strategy='replace_from', partition_key='cognito_sub', replace_from='worker_session_number') }}
 
 with all_working_time as not materialized (
     select * from {{ ref('int_task_working_time') }}

@@ -7,23 +7,14 @@
     Incremental: rows depend only on their job, so jobs changed since the last build
     (fct_task_outcomes.extracted_at) are recomputed whole and replaced.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='labeling_job_name',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(unique_key='labeling_job_name') }}
 
 with all_task_outcomes as not materialized (
     select * from {{ ref('fct_task_outcomes') }}
 ),
 
 task_outcomes as (
-    select * from all_task_outcomes
-    {% if is_incremental() %}
-        where labeling_job_name in {{ changed_jobs('all_task_outcomes') }}
-    {% endif %}
+    {{ rows_of_changed_jobs('all_task_outcomes') }}
 ),
 
 submitted as (

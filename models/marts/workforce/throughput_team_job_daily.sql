@@ -8,12 +8,6 @@
     has tasks are recomputed whole, every job in them, and replaced. extracted_at: the latest
     change marker in the team-period.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['workteam_name', 'closed_date'],
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(unique_key=['workteam_name', 'closed_date']) }}
 
 {{ throughput_team_job('day') }}

@@ -5,12 +5,6 @@
     Incremental: every row of a job depends on the job (its fast-task flags on the job median),
     so jobs changed since the last build (fct_task_outcomes.extracted_at) are recomputed whole.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='labeling_job_name',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(unique_key='labeling_job_name') }}
 
 {{ throughput_worker_job('hour') }}

@@ -7,12 +7,7 @@
     the lines extracted since the last build are typed and added, and the table equals a build
     from scratch.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(strategy='append') }}
 
 with source as (
     {{ new_lake_rows('auto_annotations') }}

@@ -33,13 +33,7 @@
 {%- set occurrence_digest = "md5(keyed.message || '|' || coalesce(keyed.\"timestamp\"::varchar, ''))" -%}
 
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='occurrence_id',
-    on_schema_change='fail',
-    post_hook="{{ record_incremental_fingerprint() }}"
-) }}
+{{ incremental_model(unique_key='occurrence_id') }}
 
 with source as not materialized (
     {{ new_lake_rows('worker_activity') }}
