@@ -34,9 +34,7 @@ install: $(STAMP)
 etl: $(STAMP)
 	$(BIN)/gtwh etl --source $(SOURCE)
 
-test: $(STAMP)
-	$(BIN)/ruff check extract expectations tests
-	GTWH_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models --disable-progress-bar
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
