@@ -92,7 +92,9 @@ def _check_row(check: CheckResult) -> str:
             f'<td class="n">{_n(check.unexpected_count)}</td>'
             f'<td class="n">{check.unexpected_percent:.2f}%</td>'
         )
-    could = f"<br><span class='muted'>can raise: {_e(check.severity)}</span>" if check.success else ""
+    could = (
+        f"<br><span class='muted'>can raise: {_e(check.severity)}</span>" if check.success else ""
+    )
     return (
         f'<tr id="{_e(anchor)}"><td><b>{_e(check.suite)}.{_e(check.check)}</b><br>'
         f'<span class="muted mono">{_e(check.expectation)}({_e(check.column)})</span></td>'
@@ -110,8 +112,10 @@ def _reconciliation(rows: list[dict[str, Any]]) -> str:
     )
     body = []
     for r in rows:
-        balanced = '<span class="tag ok">yes</span>' if r.get("is_balanced") else (
-            '<span class="tag error">NO</span>'
+        balanced = (
+            '<span class="tag ok">yes</span>'
+            if r.get("is_balanced")
+            else ('<span class="tag error">NO</span>')
         )
         body.append(
             f"<tr><td class='mono'>{_e(r.get('extract_run_id'))}</td><td>{_e(r.get('resource'))}</td>"
@@ -133,7 +137,9 @@ def _reconciliation(rows: list[dict[str, Any]]) -> str:
         ref_html = (
             "<h3>Worker activity referring to what was never landed (kept, not quarantined)</h3>"
             "<table><tr><th>run</th><th>records from subs unknown to Cognito</th><th>distinct subs</th>"
-            "<th>records of jobs never described</th><th>distinct jobs</th></tr>" + ref_rows + "</table>"
+            "<th>records of jobs never described</th><th>distinct jobs</th></tr>"
+            + ref_rows
+            + "</table>"
         )
     return f"<table>{head}{''.join(body)}</table>{ref_html}"
 
@@ -183,9 +189,7 @@ def render(outcome: ValidationOutcome, suites: list[Suite]) -> str:
         + _reconciliation(outcome.reconciliation)
         + "<h2>Checks</h2><p class='muted'>An error stops <code>make etl</code> before the marts; a "
         "warning is reported and the run goes on. Each check and its severity are described in "
-        "docs/data-quality.md.</p>"
-        + "".join(sections)
-        + "</body></html>\n"
+        "docs/data-quality.md.</p>" + "".join(sections) + "</body></html>\n"
     )
 
 

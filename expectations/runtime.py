@@ -53,7 +53,9 @@ def persist_duckdb_connections() -> None:
     except ImportError as error:  # pragma: no cover - GX is a dependency
         raise GxRuntimeError(f"great_expectations is not importable: {error}") from error
     dialects = getattr(engine, "_PERSISTED_CONNECTION_DIALECTS", None)
-    if not isinstance(dialects, tuple) or not hasattr(engine, "_dialect_requires_persisted_connection"):
+    if not isinstance(dialects, tuple) or not hasattr(
+        engine, "_dialect_requires_persisted_connection"
+    ):
         import great_expectations
 
         raise GxRuntimeError(
@@ -100,7 +102,9 @@ def warehouse_source(ctx: Any, warehouse: Path, *, name: str = "warehouse") -> I
     )
     from sqlalchemy import event
 
-    event.listen(source.get_execution_engine().engine, "connect", lambda dbapi, _: dbapi.execute(QUIET))
+    event.listen(
+        source.get_execution_engine().engine, "connect", lambda dbapi, _: dbapi.execute(QUIET)
+    )
     try:
         yield source
     finally:

@@ -75,14 +75,24 @@ def _check(suite: Suite, rule: Rule, result, rows: int) -> tuple[CheckResult, li
     """The check's result, and the record keys of its sample failing rows (looked up later)."""
     stats = result.result or {}
     base = {
-        "suite": suite.name, "check": rule.name, "expectation": rule.expectation.expectation_type,
-        "column": rule.column, "why": rule.why, "outcome": rule.outcome,
+        "suite": suite.name,
+        "check": rule.name,
+        "expectation": rule.expectation.expectation_type,
+        "column": rule.column,
+        "why": rule.why,
+        "outcome": rule.outcome,
     }
     error = _raised(result)
     if error is not None:
         return CheckResult(
-            **base, severity="error", success=False, element_count=rows, unexpected_count=0,
-            unexpected_percent=0.0, applicable_count=0, error=error,
+            **base,
+            severity="error",
+            success=False,
+            element_count=rows,
+            unexpected_count=0,
+            unexpected_percent=0.0,
+            applicable_count=0,
+            error=error,
         ), []
     if rule.is_sql:  # UnexpectedRowsExpectation: a count of failing records
         failing, applicable, keys, sample = int(stats.get("observed_value") or 0), rows, [], []
@@ -110,13 +120,17 @@ def _batch_query(suite: Suite, run_ids: list[str], columns: list[str] | None = N
     return f"select {select} from {suite.relation} where is_checked and extract_run_id in ({runs})"
 
 
-def _run_suite(ctx, source, suite: Suite, run_ids: list[str], rows: int) -> list[tuple[CheckResult, list[int]]]:
+def _run_suite(
+    ctx, source, suite: Suite, run_ids: list[str], rows: int
+) -> list[tuple[CheckResult, list[int]]]:
     """One GX validation of the suite on its new records: GX copies the narrow batch (record key
     and check columns) once into a temporary table and runs every expectation on it. (A
     ValidationDefinition fetches the batch once; ``Batch.validate`` would fetch it twice.)"""
     import great_expectations as gx
 
-    asset = source.add_query_asset(suite.name, query=_batch_query(suite, run_ids, suite.batch_columns()))
+    asset = source.add_query_asset(
+        suite.name, query=_batch_query(suite, run_ids, suite.batch_columns())
+    )
     batch_definition = asset.add_batch_definition_whole_table("new")
     expectations = []
     for rule in suite.rules:
@@ -127,33 +141,53 @@ def _run_suite(ctx, source, suite: Suite, run_ids: list[str], rows: int) -> list
     definition = ctx.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)
     )
-    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS,
-                     "unexpected_index_column_names": ["record_key"]}
+    result_format = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": SAMPLE_ROWS,
+        "unexpected_index_column_names": ["record_key"],
+    }
     results = definition.run(result_format=result_format).results
     by_rule = {(r.expectation_config.meta or {}).get("rule"): r for r in results}
     out = []
     for rule in suite.rules:
         result = by_rule.get(rule.name)
         if result is None:  # pragma: no cover - GX returned fewer results than expectations
-            out.append((CheckResult(
-                suite=suite.name, check=rule.name, expectation=rule.expectation.expectation_type,
-                column=rule.column, why=rule.why, outcome=rule.outcome, severity="error",
-                success=False, element_count=rows, unexpected_count=0, unexpected_percent=0.0,
-                error="Great Expectations returned no result for this check",
-            ), []))
+            out.append(
+                (
+                    CheckResult(
+                        suite=suite.name,
+                        check=rule.name,
+                        expectation=rule.expectation.expectation_type,
+                        column=rule.column,
+                        why=rule.why,
+                        outcome=rule.outcome,
+                        severity="error",
+                        success=False,
+                        element_count=rows,
+                        unexpected_count=0,
+                        unexpected_percent=0.0,
+                        error="Great Expectations returned no result for this check",
+                    ),
+                    [],
+                )
+            )
         else:
             out.append(_check(suite, rule, result, rows))
     return out
 
 
-def _attach_samples(con, suite: Suite, run_ids: list[str], checks: list[tuple[CheckResult, list[int]]]) -> None:
+def _attach_samples(
+    con, suite: Suite, run_ids: list[str], checks: list[tuple[CheckResult, list[int]]]
+) -> None:
     """Look the sample failing rows up by record key, with the columns each check shows."""
     rules = {r.name: r for r in suite.rules}
     keys_of: dict[str, list[int]] = {}
     for check, keys in checks:
         rule = rules[check.check]
         if check.unexpected_count and rule.is_sql:
-            query = rule.expectation.unexpected_rows_query.format(batch=f"({_batch_query(suite, run_ids)})")
+            query = rule.expectation.unexpected_rows_query.format(
+                batch=f"({_batch_query(suite, run_ids)})"
+            )
             keys = [r[0] for r in con.execute(f"{query} limit {SAMPLE_ROWS}").fetchall()]
         if check.unexpected_count and keys:
             keys_of[check.check] = keys
@@ -170,7 +204,9 @@ def _attach_samples(con, suite: Suite, run_ids: list[str], checks: list[tuple[Ch
     for check, _ in checks:
         wanted = suite.sample_columns(rules[check.check])
         check.sample_rows = [
-            {c: _plain(found[k][c]) for c in wanted} for k in keys_of.get(check.check, []) if k in found
+            {c: _plain(found[k][c]) for c in wanted}
+            for k in keys_of.get(check.check, [])
+            if k in found
         ]
 
 
@@ -190,7 +226,9 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
             [done],
         )
         names = [d[0] for d in cur.description]
-        reconciliation = [{k: _plain(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
+        reconciliation = [
+            {k: _plain(v) for k, v in zip(names, r, strict=True)} for r in cur.fetchall()
+        ]
         run_ids = sorted({r["extract_run_id"] for r in reconciliation})
         rows = {
             s.name: con.execute(
@@ -209,8 +247,12 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
             with runtime.warehouse_source(ctx, settings.build_warehouse) as source:
                 for suite in suites:
                     if rows[suite.name]:
-                        ran.append((suite, _run_suite(ctx, source, suite, run_ids, rows[suite.name])))
-            con = duckdb.connect(str(settings.build_warehouse), read_only=True, config=runtime.bounded())
+                        ran.append(
+                            (suite, _run_suite(ctx, source, suite, run_ids, rows[suite.name]))
+                        )
+            con = duckdb.connect(
+                str(settings.build_warehouse), read_only=True, config=runtime.bounded()
+            )
             con.execute(runtime.QUIET)
             try:
                 for suite, checks in ran:
@@ -219,11 +261,21 @@ def validate_new(settings: Settings, *, record: bool = True) -> ValidationOutcom
             finally:
                 con.close()
         except runtime.GxRuntimeError as error:  # no check can run: that is an error, not a pass
-            outcome.checks.append(CheckResult(
-                suite="great_expectations", check="runtime", expectation="-", column="-",
-                severity="error", why="Great Expectations must run on the warehouse.", success=False,
-                element_count=0, unexpected_count=0, unexpected_percent=0.0, error=str(error),
-            ))
+            outcome.checks.append(
+                CheckResult(
+                    suite="great_expectations",
+                    check="runtime",
+                    expectation="-",
+                    column="-",
+                    severity="error",
+                    why="Great Expectations must run on the warehouse.",
+                    success=False,
+                    element_count=0,
+                    unexpected_count=0,
+                    unexpected_percent=0.0,
+                    error=str(error),
+                )
+            )
     outcome.seconds = time.monotonic() - started
     outcome.generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     settings.reports_dir.mkdir(parents=True, exist_ok=True)

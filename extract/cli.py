@@ -18,11 +18,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from extract.simulator import simulate
 
     summary = simulate(
-        Path(args.out), seed=args.seed, events=args.events, log_format=args.log_format,
+        Path(args.out),
+        seed=args.seed,
+        events=args.events,
+        log_format=args.log_format,
         anomalies=not args.no_anomalies,
     )
-    print(f"wrote a simulated Ground Truth operation to {summary.out}: "
-          f"{summary.events_written:,} log events, {len(summary.jobs)} jobs, {summary.users} users")
+    print(
+        f"wrote a simulated Ground Truth operation to {summary.out}: "
+        f"{summary.events_written:,} log events, {len(summary.jobs)} jobs, {summary.users} users"
+    )
     return 0
 
 
@@ -105,8 +110,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     except (PublishError, WarehouseLocked) as error:
         print(f"gtwh publish: {error}", file=sys.stderr)
         return 1
-    print(f"published {settings.build_warehouse} as {done.path} "
-          f"({done.bytes / 2**20:,.0f} MB in {done.seconds:.1f} s)")
+    print(
+        f"published {settings.build_warehouse} as {done.path} "
+        f"({done.bytes / 2**20:,.0f} MB in {done.seconds:.1f} s)"
+    )
     return 0
 
 
@@ -125,7 +132,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
     shell = Path(sys.executable).with_name("duckdb")
     shell = str(shell) if shell.exists() else shutil.which("duckdb")
     if shell is None:
-        print("gtwh sql: the DuckDB shell is not installed (pip package duckdb-cli)", file=sys.stderr)
+        print(
+            "gtwh sql: the DuckDB shell is not installed (pip package duckdb-cli)", file=sys.stderr
+        )
         return 2
     os.execv(shell, [shell, "-readonly", str(settings.published_warehouse), *args.shell_args])
     return 0  # not reached
@@ -152,8 +161,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ReportError as error:
         print(f"gtwh report failed: {error}", file=sys.stderr)
         return 1
-    print(f"operations report: {result.path} ({result.size_bytes / 1e6:.1f} MB, of which "
-          f"{result.data_bytes / 1e3:.0f} kB embedded aggregates; {len(result.figures)} plots)")
+    print(
+        f"operations report: {result.path} ({result.size_bytes / 1e6:.1f} MB, of which "
+        f"{result.data_bytes / 1e3:.0f} kB embedded aggregates; {len(result.figures)} plots)"
+    )
     return 0
 
 
@@ -167,8 +178,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     settings = _settings(args)
     out = Path(args.out) if args.out else settings.data_dir / "bench"
     report = Path(args.report) if args.report else settings.project_dir / "BENCHMARKS.md"
-    result = run_bench(args.events, out, keep=args.keep, seed=args.seed, report=report,
-                       labeling_output=args.labeling_output, peer_events=args.peer_events)
+    result = run_bench(
+        args.events,
+        out,
+        keep=args.keep,
+        seed=args.seed,
+        report=report,
+        labeling_output=args.labeling_output,
+        peer_events=args.peer_events,
+    )
     return 0 if result.ok else 1
 
 
@@ -180,9 +198,14 @@ def _add_aws_flags(p: argparse.ArgumentParser) -> None:
     aws.add_argument("--resource", action="append", help="only this lake resource (repeatable)")
     aws.add_argument("--since", help="from this time: ISO-8601 or an age such as 7d")
     aws.add_argument("--until", help="up to this time: ISO-8601 or an age such as 1h")
-    aws.add_argument("--full-refresh", action="store_true", help="ignore watermarks and change checks")
-    aws.add_argument("--identity", choices=["keep", "hash", "drop"],
-                     help="Cognito attributes other than sub (default: keep)")
+    aws.add_argument(
+        "--full-refresh", action="store_true", help="ignore watermarks and change checks"
+    )
+    aws.add_argument(
+        "--identity",
+        choices=["keep", "hash", "drop"],
+        help="Cognito attributes other than sub (default: keep)",
+    )
     aws.add_argument("--export-s3", help="s3://bucket/prefix with CreateExportTask output to read")
 
 
@@ -197,7 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--events", type=int, default=None, help="worker events (default: demo size)")
     p.add_argument("--log-format", choices=["mixed", "json", "export"], default="mixed")
-    p.add_argument("--no-anomalies", action="store_true", help="leave out the deliberately bad records")
+    p.add_argument(
+        "--no-anomalies", action="store_true", help="leave out the deliberately bad records"
+    )
     p.set_defaults(func=cmd_simulate)
 
     for name, func, text in [
@@ -214,17 +239,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("docs", help="build static dbt docs").set_defaults(func=cmd_docs)
     sub.add_parser(
-        "publish", help="publish the build file as the warehouse readers open (after a dbt run by hand)"
+        "publish",
+        help="publish the build file as the warehouse readers open (after a dbt run by hand)",
     ).set_defaults(func=cmd_publish)
     p = sub.add_parser("sql", help="a read-only DuckDB shell on the published warehouse")
     p.add_argument("shell_args", nargs="*", help="passed to the duckdb shell (e.g. -c 'select 1')")
     p.set_defaults(func=cmd_sql)
 
-    p = sub.add_parser("report", help="write the offline HTML operations report (reports/operations.html)")
+    p = sub.add_parser(
+        "report", help="write the offline HTML operations report (reports/operations.html)"
+    )
     p.add_argument("--warehouse", help="DuckDB file to read, read-only (default: $GTWH_WAREHOUSE)")
     p.add_argument("--out", help="HTML file to write (default: <data>/reports/operations.html)")
-    p.add_argument("--identity", choices=["alias", "keep"], default="alias",
-                   help="workers by a short alias of their Cognito sub (default) or their username")
+    p.add_argument(
+        "--identity",
+        choices=["alias", "keep"],
+        default="alias",
+        help="workers by a short alias of their Cognito sub (default) or their username",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("bench", help="benchmark the pipeline on N simulated events (BENCHMARKS.md)")
@@ -233,8 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="store_true", help="keep the mirror, lakes and warehouses")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--report", help="Markdown file to update (default: BENCHMARKS.md)")
-    p.add_argument("--labeling-output", choices=["all", "scenario"], default="all",
-                   help="S3 labeling output of every job (default) or the scenario jobs only")
+    p.add_argument(
+        "--labeling-output",
+        choices=["all", "scenario"],
+        default="all",
+        help="S3 labeling output of every job (default) or the scenario jobs only",
+    )
     p.add_argument("--peer-events", type=int, default=1_000_000)
     p.set_defaults(func=cmd_bench)
     _add_bench_steps(p)

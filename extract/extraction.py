@@ -12,11 +12,15 @@ from extract.runner import Progress, Reader, Run, run_reader
 from extract.settings import Settings, duckdb_memory_limit
 
 
-def connect_scratch(*, memory_limit: str | None = None,
-                    temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_scratch(
+    *, memory_limit: str | None = None, temp_directory: Path | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for landing data: bounded memory (spilling to ``temp_directory``),
     order not preserved."""
-    config = {"memory_limit": memory_limit or duckdb_memory_limit(), "preserve_insertion_order": False}
+    config = {
+        "memory_limit": memory_limit or duckdb_memory_limit(),
+        "preserve_insertion_order": False,
+    }
     if temp_directory is not None:
         config["temp_directory"] = str(temp_directory)
     con = duckdb.connect(config=config)
@@ -24,7 +28,9 @@ def connect_scratch(*, memory_limit: str | None = None,
     return con
 
 
-def land(settings: Settings, readers: list[Reader], *, source: str, absent: list[str]) -> ExtractionReport:
+def land(
+    settings: Settings, readers: list[Reader], *, source: str, absent: list[str]
+) -> ExtractionReport:
     """Run every reader into the lake under one run id."""
     lake = Lake(settings.lake_dir)
     run = Run.start()

@@ -126,8 +126,9 @@ class Lake:
         self._copy(con, f"SELECT {cols} LIMIT 0", path)
 
     @staticmethod
-    def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path, *,
-              keep_empty: bool = True) -> int:
+    def _copy(
+        con: duckdb.DuckDBPyConnection, query: str, path: Path, *, keep_empty: bool = True
+    ) -> int:
         """Write the rows of ``query`` to ``path`` atomically; returns the number of rows.
         With ``keep_empty=False`` an empty result writes nothing."""
         tmp = path.parent / ".tmp" / path.name
@@ -199,7 +200,11 @@ class Lake:
         con.register("_gtwh_arrow", table)
         try:
             return self.commit(
-                con, resource, "SELECT * FROM _gtwh_arrow", sources=sources, run_id=run_id,
+                con,
+                resource,
+                "SELECT * FROM _gtwh_arrow",
+                sources=sources,
+                run_id=run_id,
                 cursor=cursor,
             )
         finally:

@@ -70,9 +70,7 @@ def extract_source(
         from extract.sources.aws import extract_aws
 
         return extract_aws(settings, options=aws_options)
-    raise PipelineError(
-        f"unknown source {source!r}: use 'simulator', 'mirror:<folder>' or 'aws'"
-    )
+    raise PipelineError(f"unknown source {source!r}: use 'simulator', 'mirror:<folder>' or 'aws'")
 
 
 # The stages of `gtwh etl`, callable one by one (the benchmark runs each in its own process).
@@ -85,7 +83,9 @@ def stage_extract(
     return extract_source(settings, source, aws_options=aws_options)
 
 
-def stage_staging(settings: Settings, fingerprints: Fingerprints | None = None) -> DbtOutcome | None:
+def stage_staging(
+    settings: Settings, fingerprints: Fingerprints | None = None
+) -> DbtOutcome | None:
     """dbt build of staging and quarantine; None when the warehouse is already up to date.
     ``fingerprints`` (here and in the stages below): this run's, see extract/build_state.py."""
     if up_to_date(settings, fingerprints):
@@ -167,8 +167,11 @@ def run_etl(
     fingerprints = Fingerprints.of(settings)  # once: the lake and the project stay as they are now
     fresh = up_to_date(settings, fingerprints)
     if fresh:
-        print("      nothing new landed and the dbt project is unchanged: the warehouse is "
-              "up to date", file=out)
+        print(
+            "      nothing new landed and the dbt project is unchanged: the warehouse is "
+            "up to date",
+            file=out,
+        )
     print("[2/5] dbt build: staging and quarantine" + (" (skipped)" if fresh else ""), file=out)
     staging = stage_staging(settings, fingerprints) or DbtOutcome(success=True)
     maybe_crash("after_staging")
@@ -187,9 +190,15 @@ def run_etl(
     maybe_crash("before_publish")
     published = stage_publish(settings, fingerprints)
     result.published = published
-    print(f"[5/5] publish to {settings.published_warehouse}"
-          + (f" ({published.bytes / 2**20:,.0f} MB in {published.seconds:.1f} s)" if published
-             else " (skipped: already the published warehouse)"), file=out)
+    print(
+        f"[5/5] publish to {settings.published_warehouse}"
+        + (
+            f" ({published.bytes / 2**20:,.0f} MB in {published.seconds:.1f} s)"
+            if published
+            else " (skipped: already the published warehouse)"
+        ),
+        file=out,
+    )
     stage_report(settings)
     print(summary(settings, result), file=out)
     return result

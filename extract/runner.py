@@ -31,7 +31,9 @@ class SourceFile:
     @classmethod
     def of(cls, path: Path, root: Path) -> SourceFile:
         st = path.stat()
-        return cls(path.relative_to(root).as_posix(), path, st.st_size, f"{st.st_size}:{st.st_mtime_ns}")
+        return cls(
+            path.relative_to(root).as_posix(), path, st.st_size, f"{st.st_size}:{st.st_mtime_ns}"
+        )
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,14 @@ class Progress:
         self.enabled = self.stream.isatty()
 
     def update(
-        self, resource: str, units: int, total: int | None, rows: int, started: float,
-        *, unit: str = "files",
+        self,
+        resource: str,
+        units: int,
+        total: int | None,
+        rows: int,
+        started: float,
+        *,
+        unit: str = "files",
     ) -> None:
         """``total=None`` when the number of units is not known up front (API pages)."""
         if not self.enabled:
@@ -199,7 +207,10 @@ def _reject(lake: Lake, con, reader: Reader, unit: SourceFile, run: Run, error: 
     }
     key = f"{reader.resource}:{unit.key}"
     lake.commit_arrow(
-        con, "rejected_files", arrow_rows("rejected_files", [row]),
-        sources={key: unit.fingerprint}, run_id=run.run_id,
+        con,
+        "rejected_files",
+        arrow_rows("rejected_files", [row]),
+        sources={key: unit.fingerprint},
+        run_id=run.run_id,
     )
     lake.mark_consumed(reader.resource, {unit.key: unit.fingerprint})

@@ -12,7 +12,13 @@ from extract.settings import Settings
 
 # What a dbt build reads besides the lake (see project_fingerprint).
 PROJECT_INPUTS = (
-    "models", "macros", "seeds", "snapshots", "tests/dbt", "dbt_project.yml", "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests/dbt",
+    "dbt_project.yml",
+    "profiles.yml",
     "packages.yml",
 )
 

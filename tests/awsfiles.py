@@ -66,13 +66,19 @@ def record(
     return rec
 
 
-def event(message: str | dict, *, at: datetime, ingested: datetime | None = None,
-          stream: str | None = None) -> dict[str, object]:
+def event(
+    message: str | dict,
+    *,
+    at: datetime,
+    ingested: datetime | None = None,
+    stream: str | None = None,
+) -> dict[str, object]:
     """A FilterLogEvents event around a message (dicts are serialised compactly)."""
     text = message if isinstance(message, str) else json.dumps(message, separators=(",", ":"))
     ms = int(at.timestamp() * 1000)
     return {
-        "logStreamName": stream or f"aws/sagemaker/groundtruth/worker-activity/{ACCOUNT}-{REGION}/2026-10-01",
+        "logStreamName": stream
+        or f"aws/sagemaker/groundtruth/worker-activity/{ACCOUNT}-{REGION}/2026-10-01",
         "timestamp": ms,
         "message": text,
         "ingestionTime": int((ingested or at + timedelta(seconds=2)).timestamp() * 1000),
@@ -80,7 +86,9 @@ def event(message: str | dict, *, at: datetime, ingested: datetime | None = None
     }
 
 
-def write_page(mirror: Path, name: str, events: list[dict], *, next_token: str | None = None) -> Path:
+def write_page(
+    mirror: Path, name: str, events: list[dict], *, next_token: str | None = None
+) -> Path:
     path = mirror / GROUP_DIR / "filter-log-events" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     body: dict[str, object] = {"events": events, "searchedLogStreams": []}
@@ -120,8 +128,10 @@ def user(
     override: dict[str, object] | None = None,
 ) -> dict[str, object]:
     """A ListUsers entry; ``sub=None`` leaves the sub attribute out."""
-    attributes = [{"Name": "email_verified", "Value": "true"},
-                  {"Name": "email", "Value": username or f"{sub}@example.com"}]
+    attributes = [
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "email", "Value": username or f"{sub}@example.com"},
+    ]
     if sub is not None:
         attributes.insert(0, {"Name": "sub", "Value": sub})
     at = created or datetime(2026, 9, 1, 10, tzinfo=UTC)
@@ -139,15 +149,23 @@ def user(
     return entry
 
 
-def write_users(mirror: Path, users: list[dict], *, pool: str = POOL, page: str = "page-0001.json") -> Path:
+def write_users(
+    mirror: Path, users: list[dict], *, pool: str = POOL, page: str = "page-0001.json"
+) -> Path:
     path = mirror / "cognito-idp" / pool / "list-users" / page
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"Users": users}))
     return path
 
 
-def write_group(mirror: Path, group: str, users: list[dict] | None, *, pool: str = POOL,
-                page: str = "page-0001.json") -> Path:
+def write_group(
+    mirror: Path,
+    group: str,
+    users: list[dict] | None,
+    *,
+    pool: str = POOL,
+    page: str = "page-0001.json",
+) -> Path:
     """A ListUsersInGroup page; ``users=None`` deletes the page (a group answered in fewer pages)."""
     path = mirror / "cognito-idp" / pool / "groups" / group / page
     if users is None:
@@ -176,15 +194,22 @@ def labeling_job(
     start = created or datetime(2026, 9, 30, 8, tzinfo=UTC)
     doc: dict[str, object] = {
         "LabelingJobStatus": status,
-        "LabelCounters": {"TotalLabeled": total, "HumanLabeled": human, "MachineLabeled": machine,
-                          "FailedNonRetryableError": failed, "Unlabeled": unlabeled},
+        "LabelCounters": {
+            "TotalLabeled": total,
+            "HumanLabeled": human,
+            "MachineLabeled": machine,
+            "FailedNonRetryableError": failed,
+            "Unlabeled": unlabeled,
+        },
         "CreationTime": start.isoformat(),
         "LastModifiedTime": (modified or start + timedelta(days=3)).isoformat(),
         "JobReferenceCode": f"{ACCOUNT}AbCdEfGhIjKlMnOp",
         "LabelingJobName": name,
         "LabelingJobArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:labeling-job/{name}",
         "LabelAttributeName": "bounding-box",
-        "InputConfig": {"DataSource": {"S3DataSource": {"ManifestS3Uri": f"s3://bkt/{name}/input.manifest"}}},
+        "InputConfig": {
+            "DataSource": {"S3DataSource": {"ManifestS3Uri": f"s3://bkt/{name}/input.manifest"}}
+        },
         "OutputConfig": {"S3OutputPath": "s3://bkt/out/", "KmsKeyId": ""},
         "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/service-role/AmazonSageMaker-ExecutionRole",
         "HumanTaskConfig": {
@@ -217,14 +242,27 @@ def write_labeling_job(mirror: Path, name: str, doc: dict | str) -> Path:
 def write_workteam(mirror: Path, team: str = "team-a") -> Path:
     path = mirror / "sagemaker" / "describe-workteam" / f"{team}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"Workteam": {
-        "WorkteamName": team,
-        "MemberDefinitions": [{"CognitoMemberDefinition": {
-            "UserPool": POOL, "UserGroup": f"{team}-group", "ClientId": "7cujg3m8o3sh6cqg39lcbc1ool"}}],
-        "WorkteamArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/{team}",
-        "Description": "Bird annotators",
-        "CreateDate": "2026-09-01T10:00:00+00:00",
-    }}))
+    path.write_text(
+        json.dumps(
+            {
+                "Workteam": {
+                    "WorkteamName": team,
+                    "MemberDefinitions": [
+                        {
+                            "CognitoMemberDefinition": {
+                                "UserPool": POOL,
+                                "UserGroup": f"{team}-group",
+                                "ClientId": "7cujg3m8o3sh6cqg39lcbc1ool",
+                            }
+                        }
+                    ],
+                    "WorkteamArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/{team}",
+                    "Description": "Bird annotators",
+                    "CreateDate": "2026-09-01T10:00:00+00:00",
+                }
+            }
+        )
+    )
     return path
 
 
@@ -238,17 +276,23 @@ def manifest_line(
 ) -> dict[str, object]:
     """An object-detection output-manifest line (aws-shapes.md, fact 8); ``human=None`` leaves
     human-annotated out (as on an object that failed labeling)."""
-    meta: dict[str, object] = {"objects": [{"confidence": 0.9}], "class-map": {"0": "bird"},
-                               "type": "groundtruth/object-detection", "creation-date": created,
-                               "job-name": f"labeling-job/{job}"}
+    meta: dict[str, object] = {
+        "objects": [{"confidence": 0.9}],
+        "class-map": {"0": "bird"},
+        "type": "groundtruth/object-detection",
+        "creation-date": created,
+        "job-name": f"labeling-job/{job}",
+    }
     if human is not None:
         meta["human-annotated"] = human
     if failure is not None:
         meta["failure-reason"] = failure
     return {
         "source-ref": f"s3://bkt/images/IMG_{n:06d}.jpg",
-        "bounding-box": {"image_size": [{"width": 800, "height": 600, "depth": 3}],
-                         "annotations": [{"class_id": 0, "left": 1, "top": 2, "width": 3, "height": 4}]},
+        "bounding-box": {
+            "image_size": [{"width": 800, "height": 600, "depth": 3}],
+            "annotations": [{"class_id": 0, "left": 1, "top": 2, "width": 3, "height": 4}],
+        },
         "bounding-box-metadata": meta,
     }
 
@@ -264,17 +308,37 @@ def write_s3(mirror: Path, key: str, lines: list[dict | str] | str, *, bucket: s
     return path
 
 
-def write_metric_data(mirror: Path, name: str, series: dict[str, list[tuple[datetime, float]]]) -> Path:
+def write_metric_data(
+    mirror: Path, name: str, series: dict[str, list[tuple[datetime, float]]]
+) -> Path:
     """A GetMetricData response with its queries: one TasksSubmitted series per job name (an
     empty list gives a series with no data points)."""
     queries, results = [], []
     for i, (job, points) in enumerate(series.items()):
         qid = f"q{i}"
-        queries.append({"Id": qid, "MetricStat": {"Metric": {
-            "Namespace": "AWS/SageMaker/Workteam", "MetricName": "TasksSubmitted",
-            "Dimensions": [{"Name": "LabelingJob", "Value": job}]}, "Period": 3600, "Stat": "Sum"}})
-        results.append({"Id": qid, "Label": f"{job} TasksSubmitted", "StatusCode": "Complete",
-                        "Timestamps": [p[0].isoformat() for p in points], "Values": [p[1] for p in points]})
+        queries.append(
+            {
+                "Id": qid,
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "AWS/SageMaker/Workteam",
+                        "MetricName": "TasksSubmitted",
+                        "Dimensions": [{"Name": "LabelingJob", "Value": job}],
+                    },
+                    "Period": 3600,
+                    "Stat": "Sum",
+                },
+            }
+        )
+        results.append(
+            {
+                "Id": qid,
+                "Label": f"{job} TasksSubmitted",
+                "StatusCode": "Complete",
+                "Timestamps": [p[0].isoformat() for p in points],
+                "Values": [p[1] for p in points],
+            }
+        )
     path = mirror / "cloudwatch" / "get-metric-data" / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"MetricDataQueries": queries, "MetricDataResults": results}))

@@ -18,7 +18,9 @@ os.environ.pop("GTWH_DATA_DIR", None)
 def isolated_settings(root: Path) -> Settings:
     """Settings whose data, warehouse and dbt target all live under ``root``."""
     base = Settings.from_env(data_dir=root / "data")
-    return Settings(data_dir=base.data_dir, warehouse=base.warehouse, dbt_target_dir=root / "dbt-target")
+    return Settings(
+        data_dir=base.data_dir, warehouse=base.warehouse, dbt_target_dir=root / "dbt-target"
+    )
 
 
 @pytest.fixture

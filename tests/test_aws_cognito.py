@@ -226,6 +226,11 @@ def test_an_emptied_group_lands_its_empty_answer_as_the_mirror_does(aws, setting
     write_group(mirror, GROUP, [], pool=pool)
     from_mirror = isolated_settings(tmp_path / "from-mirror")
     extract_mirror(from_mirror, mirror)
-    assert lake_rows(
-        from_mirror.lake_dir, "group_members", 'user_pool_id, group_name, "user", _gtwh_record_index'
-    ) == placeholder
+    assert (
+        lake_rows(
+            from_mirror.lake_dir,
+            "group_members",
+            'user_pool_id, group_name, "user", _gtwh_record_index',
+        )
+        == placeholder
+    )

@@ -85,7 +85,9 @@ def _smallest_job_metrics(mirror) -> tuple[str, datetime, datetime]:
         queries = {q["Id"]: q for q in doc["MetricDataQueries"]}
         for result in doc["MetricDataResults"]:
             dims = queries[result["Id"]]["MetricStat"]["Metric"]["Dimensions"]
-            job = next((d["Value"] for d in dims if d["Name"] in ("LabelingJob", "LabelingJobName")), None)
+            job = next(
+                (d["Value"] for d in dims if d["Name"] in ("LabelingJob", "LabelingJobName")), None
+            )
             if job is not None:  # JobsSucceeded & co. are account-level series
                 points.setdefault(job, []).extend(result["Timestamps"])
     job = min((j for j in points if points[j]), key=lambda j: (len(points[j]), j))
@@ -149,7 +151,9 @@ def test_the_aws_lake_equals_the_mirror_lake_of_the_same_operation(aws, tmp_path
         if resource == "worker_activity":
             # CloudWatch holds an event once: a page event the mirror holds twice (a later,
             # overlapping pull re-read it, same eventId) is read once from AWS
-            again = Counter({r: n - 1 for r, n in want.items() if n > 1 and '"eventId": null' not in r})
+            again = Counter(
+                {r: n - 1 for r, n in want.items() if n > 1 and '"eventId": null' not in r}
+            )
             reread = sum(again.values())
             want -= again
         assert got == want, (

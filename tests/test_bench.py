@@ -38,9 +38,11 @@ def test_the_benchmark_verifies_the_pipeline_and_reports_every_step(tmp_path: Pa
     with subtests.test("row counts: first run + increment = the final lake"):
         inc = result.increment
         assert inc["new_events"] > 0 and inc["late_events"] > 0 and inc["redelivered_events"] > 0
-        assert result.runs["full"].events + sum(
-            inc[k] for k in ("new_events", "late_events", "redelivered_events")
-        ) == result.runs["rebuild"].events
+        assert (
+            result.runs["full"].events
+            + sum(inc[k] for k in ("new_events", "late_events", "redelivered_events"))
+            == result.runs["rebuild"].events
+        )
         assert result.runs["full"].events == result.floors[0].result["events"]
         assert result.peer is not None and result.peer.result["events"] == 5_000
 
@@ -59,9 +61,19 @@ def test_the_benchmark_verifies_the_pipeline_and_reports_every_step(tmp_path: Pa
         for label in STAGE_LABELS.values():
             for run in ("full run", "no new data", "incremental (+1%)", "rebuild from scratch"):
                 assert f"| {run}" in text and label in text
-        for needle in ("**floor**", "**peer**", "whole pipeline vs floor", "peak memory",
-                       "incremental run (+1%)", "events/s vs peer", "peak RssAnon", "peak VmRSS",
-                       "x floor", "Machine:", "PASS:"):
+        for needle in (
+            "**floor**",
+            "**peer**",
+            "whole pipeline vs floor",
+            "peak memory",
+            "incremental run (+1%)",
+            "events/s vs peer",
+            "peak RssAnon",
+            "peak VmRSS",
+            "x floor",
+            "Machine:",
+            "PASS:",
+        ):
             assert needle in text, needle
         assert "FAIL:" not in text
         assert "Hand-written notes stay." in text
@@ -85,11 +97,19 @@ def test_the_benchmark_child_steps_use_the_cli_parser():
     from extract.cli import build_parser
 
     args = build_parser().parse_args(["bench", "peer", "m", "o", "5", "9"])
-    assert (args.step, args.mirror, args.peer_out, args.peer_count, args.total) == ("peer", "m", "o", 5, 9)
+    assert (args.step, args.mirror, args.peer_out, args.peer_count, args.total) == (
+        "peer",
+        "m",
+        "o",
+        5,
+        9,
+    )
     assert build_parser().parse_args(["bench", "--events", "30"]).step is None
     done = subprocess.run(
         [sys.executable, "-m", "extract.bench", "stage", "nonsense", "simulator"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 2
     assert "usage: gtwh bench stage" in done.stderr and "invalid choice: 'nonsense'" in done.stderr

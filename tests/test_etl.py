@@ -32,7 +32,9 @@ def warehouse_contents(path: Path) -> dict[str, str]:
             "select table_name from information_schema.tables where table_schema = 'main' order by 1"
         ).fetchall()
         for (table,) in tables:
-            cols = [r[0] for r in con.execute(f"describe {table}").fetchall() if not is_lineage(r[0])]
+            cols = [
+                r[0] for r in con.execute(f"describe {table}").fetchall() if not is_lineage(r[0])
+            ]
             select = ", ".join(f'"{c}"' for c in cols)
             out[table] = con.execute(
                 f"select count(*) || ':' || coalesce(md5(string_agg(r, '|' order by r)), '') "
@@ -62,10 +64,17 @@ def test_the_warehouse_answers_queries(built, simulated):
     settings, _ = built
     _, summary = simulated
     con = duckdb.connect(str(settings.warehouse), read_only=True)
-    jobs = {r[0] for r in con.execute("select distinct labeling_job_name from fct_task_outcomes").fetchall()}
+    jobs = {
+        r[0]
+        for r in con.execute("select distinct labeling_job_name from fct_task_outcomes").fetchall()
+    }
     tasks = con.execute("select count(*) from fct_task_outcomes").fetchone()[0]
-    others = dict(con.execute("select event_type, count(*) from stg_groundtruth__worker_activity "
-                              "where not is_task_outcome group by 1").fetchall())
+    others = dict(
+        con.execute(
+            "select event_type, count(*) from stg_groundtruth__worker_activity "
+            "where not is_task_outcome group by 1"
+        ).fetchall()
+    )
     con.close()
     assert jobs <= set(summary.jobs) and len(jobs) >= 5
     assert tasks == summary.tasks  # the identical pairs included, the TasksAccepted events not
@@ -96,14 +105,18 @@ def test_a_killed_run_rerun_equals_an_uninterrupted_one(tmp_path, built, simulat
     _, expected = built
     mirror, _ = simulated
     settings = isolated_settings(tmp_path)
-    env = {**os.environ, "GTWH_DATA_DIR": str(settings.data_dir), "DBT_TARGET_PATH": str(tmp_path / "t"),
-           "DBT_LOG_PATH": str(tmp_path / "l")}
+    env = {
+        **os.environ,
+        "GTWH_DATA_DIR": str(settings.data_dir),
+        "DBT_TARGET_PATH": str(tmp_path / "t"),
+        "DBT_LOG_PATH": str(tmp_path / "l"),
+    }
     env.pop("GTWH_WAREHOUSE", None)
     cmd = [sys.executable, "-m", "extract.cli", "etl", "--source", f"mirror:{mirror}"]
-    killed = subprocess.run(cmd, env={**env, "GTWH_CRASH_AT": crash_at}, cwd=PROJECT,
-                            capture_output=True, text=True)
+    killed = subprocess.run(
+        cmd, env={**env, "GTWH_CRASH_AT": crash_at}, cwd=PROJECT, capture_output=True, text=True
+    )
     assert killed.returncode == -9, killed.stderr[-2000:]
     rerun = subprocess.run(cmd, env=env, cwd=PROJECT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert warehouse_contents(settings.warehouse) == expected
-

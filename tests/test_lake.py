@@ -39,12 +39,19 @@ def test_every_envelope_field_and_unknown_keys_are_kept(settings, mirror):
     write_page(mirror, "2026-10-01/page-000001.json", events[:3])
     extract_mirror(settings, mirror)
     rows = _lake_rows(
-        settings, "worker_activity",
+        settings,
+        "worker_activity",
         '"eventId", "logStreamName", "timestamp", "ingestionTime", message, event_extra',
     )
     rebuilt = [
-        {"eventId": r[0], "logStreamName": r[1], "timestamp": r[2], "ingestionTime": r[3],
-         "message": r[4], **(json.loads(r[5]) if r[5] else {})}
+        {
+            "eventId": r[0],
+            "logStreamName": r[1],
+            "timestamp": r[2],
+            "ingestionTime": r[3],
+            "message": r[4],
+            **(json.loads(r[5]) if r[5] else {}),
+        }
         for r in rows
     ]
     got = sorted(json.dumps(e, sort_keys=True) for e in rebuilt)
@@ -56,14 +63,21 @@ def test_export_lines_are_recoverable_exactly(settings, mirror):
         export_line(record(accepted=t(8), closed=t(8, 1)), t(8, 1)),
         export_line('{"not": "a worker record"}', t(8, 2)),
         "2026-10-01T08:05:00.000Z",
-        "no-timestamp-at-all {\"x\": 1}",
+        'no-timestamp-at-all {"x": 1}',
     ]
-    write_export(mirror, "task-1", "aws/sagemaker/groundtruth/worker-activity/123456789012-us-east-1/s1", lines)
+    write_export(
+        mirror,
+        "task-1",
+        "aws/sagemaker/groundtruth/worker-activity/123456789012-us-east-1/s1",
+        lines,
+    )
     extract_mirror(settings, mirror)
     rows = _lake_rows(settings, "worker_activity", 'export_line_prefix, message, "logStreamName"')
     rebuilt = sorted(p if m is None else f"{p} {m}" for p, m, _ in rows)
     assert rebuilt == sorted(lines)
-    assert {r[2] for r in rows} == {"aws/sagemaker/groundtruth/worker-activity/123456789012-us-east-1/s1"}
+    assert {r[2] for r in rows} == {
+        "aws/sagemaker/groundtruth/worker-activity/123456789012-us-east-1/s1"
+    }
 
 
 def test_a_second_run_over_the_same_files_adds_nothing(settings, mirror):
@@ -78,13 +92,19 @@ def test_a_second_run_over_the_same_files_adds_nothing(settings, mirror):
 def test_new_and_changed_files_land_on_the_next_run(settings, mirror):
     _pages(mirror, 2, 2)
     extract_mirror(settings, mirror)
-    write_page(mirror, "2026-10-02/page-000001.json", [event(record(accepted=t(9, day=2), closed=t(10, day=2)), at=t(10, day=2))])
+    write_page(
+        mirror,
+        "2026-10-02/page-000001.json",
+        [event(record(accepted=t(9, day=2), closed=t(10, day=2)), at=t(10, day=2))],
+    )
     report = extract_mirror(settings, mirror)
     assert report.rows_by_resource()["worker_activity"] == 1
     assert len(_lake_rows(settings, "worker_activity")) == 5
 
 
-def test_a_run_killed_after_writing_data_but_before_the_ledger_is_repaired(settings, mirror, tmp_path):
+def test_a_run_killed_after_writing_data_but_before_the_ledger_is_repaired(
+    settings, mirror, tmp_path
+):
     _pages(mirror, 6, 5)
     code = (
         "import sys; from pathlib import Path; from extract.settings import Settings;"

@@ -41,11 +41,24 @@ def test_every_filter_log_events_event_is_in_the_lake(landed):
     for page in sorted((mirror / GROUP).rglob("*.json")):
         for ev in json.loads(page.read_text())["events"]:
             expected[json.dumps(ev, sort_keys=True)] += 1
-    rows = lake("worker_activity", '"eventId", "logStreamName", "timestamp", "ingestionTime", message, event_extra')
+    rows = lake(
+        "worker_activity",
+        '"eventId", "logStreamName", "timestamp", "ingestionTime", message, event_extra',
+    )
     got = Counter(
-        json.dumps({"eventId": r[0], "logStreamName": r[1], "timestamp": r[2], "ingestionTime": r[3],
-                    "message": r[4], **json.loads(r[5] or "{}")}, sort_keys=True)
-        for r in rows if r[0] is not None
+        json.dumps(
+            {
+                "eventId": r[0],
+                "logStreamName": r[1],
+                "timestamp": r[2],
+                "ingestionTime": r[3],
+                "message": r[4],
+                **json.loads(r[5] or "{}"),
+            },
+            sort_keys=True,
+        )
+        for r in rows
+        if r[0] is not None
     )
     assert sum(expected.values()) > 1000
     assert got == expected
@@ -73,21 +86,36 @@ def test_every_cognito_user_entry_is_in_the_lake(landed):
         for user in json.loads(path.read_text())["Users"]:
             key = json.dumps([pool, group, user], sort_keys=True)
             (members if group else users)[key] += 1
-    got_users = Counter(json.dumps([p, None, json.loads(u)], sort_keys=True) for p, u in lake("users", 'user_pool_id, "user"'))
+    got_users = Counter(
+        json.dumps([p, None, json.loads(u)], sort_keys=True)
+        for p, u in lake("users", 'user_pool_id, "user"')
+    )
     member_rows = lake("group_members", 'user_pool_id, group_name, "user"')
-    got_members = Counter(json.dumps([p, g, json.loads(u)], sort_keys=True) for p, g, u in member_rows if u is not None)
+    got_members = Counter(
+        json.dumps([p, g, json.loads(u)], sort_keys=True)
+        for p, g, u in member_rows
+        if u is not None
+    )
     assert len(users) > 0 and got_users == users
     assert len(members) > 0 and got_members == members
     # a group whose answer lists nobody lands as one placeholder row, so that it is seen empty
-    empty = {(p.parent.parent.parent.name, p.parent.name) for p in (mirror / "cognito-idp").glob("*/groups/*/*.json")
-             if not json.loads(p.read_text())["Users"]}
-    assert empty and Counter((p, g) for p, g, u in member_rows if u is None) == dict.fromkeys(empty, 1)
+    empty = {
+        (p.parent.parent.parent.name, p.parent.name)
+        for p in (mirror / "cognito-idp").glob("*/groups/*/*.json")
+        if not json.loads(p.read_text())["Users"]
+    }
+    assert empty and Counter((p, g) for p, g, u in member_rows if u is None) == dict.fromkeys(
+        empty, 1
+    )
 
 
-@pytest.mark.parametrize("folder,resource", [
-    ("sagemaker/describe-labeling-job", "labeling_jobs"),
-    ("sagemaker/describe-workteam", "workteams"),
-])
+@pytest.mark.parametrize(
+    "folder,resource",
+    [
+        ("sagemaker/describe-labeling-job", "labeling_jobs"),
+        ("sagemaker/describe-workteam", "workteams"),
+    ],
+)
 def test_api_responses_are_kept_verbatim(landed, folder, resource):
     mirror, lake = landed
     expected = sorted(p.read_text() for p in (mirror / folder).glob("*.json"))
@@ -102,10 +130,17 @@ def test_every_metric_data_point_is_in_the_lake(landed):
         queries = {q["Id"]: q for q in doc["MetricDataQueries"]}
         for res in doc["MetricDataResults"]:
             for ts, value in zip(res["Timestamps"], res["Values"], strict=True):
-                expected[json.dumps([queries[res["Id"]], res["Label"], res["StatusCode"], ts, value], sort_keys=True)] += 1
+                expected[
+                    json.dumps(
+                        [queries[res["Id"]], res["Label"], res["StatusCode"], ts, value],
+                        sort_keys=True,
+                    )
+                ] += 1
     got = Counter(
         json.dumps([json.loads(q), label, status, ts, value], sort_keys=True)
-        for q, label, status, ts, value in lake("metric_data", "query, label, status_code, point_timestamp, point_value")
+        for q, label, status, ts, value in lake(
+            "metric_data", "query, label, status_code, point_timestamp, point_value"
+        )
         if ts is not None
     )
     assert sum(expected.values()) > 0 and got == expected
@@ -120,13 +155,24 @@ def test_every_labeling_output_record_is_in_the_lake(landed):
             continue
         bucket, key = path.relative_to(s3).parts[0], "/".join(path.relative_to(s3).parts[1:])
         if key.endswith("manifests/output/output.manifest"):
-            manifests.update((bucket, key, line) for line in path.read_text().splitlines() if line.strip())
+            manifests.update(
+                (bucket, key, line) for line in path.read_text().splitlines() if line.strip()
+            )
         elif "/consolidation-response/iteration-" in key and key.endswith(".json"):
-            elements.update((bucket, key, json.dumps(e, sort_keys=True)) for e in json.loads(path.read_text()))
+            elements.update(
+                (bucket, key, json.dumps(e, sort_keys=True)) for e in json.loads(path.read_text())
+            )
         elif key.endswith("auto_annotator_output.txt"):
-            autos.update((bucket, key, line) for line in path.read_text().splitlines() if line.strip())
+            autos.update(
+                (bucket, key, line) for line in path.read_text().splitlines() if line.strip()
+            )
     assert manifests and elements and autos
     assert Counter(lake("output_manifests", "bucket, key, line")) == manifests
-    assert Counter((b, k, json.dumps(json.loads(e), sort_keys=True))
-                   for b, k, e in lake("consolidation_responses", "bucket, key, element")) == elements
+    assert (
+        Counter(
+            (b, k, json.dumps(json.loads(e), sort_keys=True))
+            for b, k, e in lake("consolidation_responses", "bucket, key, element")
+        )
+        == elements
+    )
     assert Counter(lake("auto_annotations", "bucket, key, line")) == autos

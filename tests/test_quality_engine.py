@@ -31,7 +31,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _validate(warehouse: Path, expectations: list, *, result_format: dict, query: str):
     ctx = runtime.context()
     with runtime.warehouse_source(ctx, warehouse) as source:
-        batch = source.add_query_asset("t", query=query).add_batch_definition_whole_table("b").get_batch()
+        batch = (
+            source.add_query_asset("t", query=query)
+            .add_batch_definition_whole_table("b")
+            .get_batch()
+        )
         suite = gx.ExpectationSuite(name="s", expectations=expectations)
         return batch.validate(suite, result_format=result_format).results
 
@@ -52,16 +56,28 @@ def test_failing_and_passing_expectations_are_told_apart_through_the_workaround(
         [
             gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=["A"]),  # 50 'X' among new
             gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=["A", "X"]),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="id", column_B="id", or_equal=True),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="id", column_B="id", or_equal=True
+            ),
             gxe.ExpectColumnValuesToBeBetween(column="id", min_value=0, max_value=9000),
         ],
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 3,
-                       "unexpected_index_column_names": ["id"]},
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": 3,
+            "unexpected_index_column_names": ["id"],
+        },
         query="select * from t where run = 'new'",
     )
-    got = [(r.success, r.result.get("unexpected_count"), r.result.get("element_count")) for r in results]
+    got = [
+        (r.success, r.result.get("unexpected_count"), r.result.get("element_count"))
+        for r in results
+    ]
     assert got == [(False, 50, 5000), (True, 0, 5000), (True, 0, 5000), (False, 999, 5000)]
-    assert not any(r.exception_info.get("raised_exception") for r in results if "raised_exception" in r.exception_info)
+    assert not any(
+        r.exception_info.get("raised_exception")
+        for r in results
+        if "raised_exception" in r.exception_info
+    )
     sample = results[0].result["partial_unexpected_index_list"]
     assert [row["id"] for row in sample] == [5000, 5100, 5200]
     assert all(row["kind"] == "X" for row in sample)
@@ -70,7 +86,11 @@ def test_failing_and_passing_expectations_are_told_apart_through_the_workaround(
 def test_sql_expectations_return_their_failing_rows(warehouse):
     (result,) = _validate(
         warehouse,
-        [gxe.UnexpectedRowsExpectation(unexpected_rows_query="select id from {batch} where kind = 'X'")],
+        [
+            gxe.UnexpectedRowsExpectation(
+                unexpected_rows_query="select id from {batch} where kind = 'X'"
+            )
+        ],
         result_format={"result_format": "COMPLETE"},
         query="select * from t where run = 'new'",
     )
@@ -80,8 +100,12 @@ def test_sql_expectations_return_their_failing_rows(warehouse):
 
 
 def test_the_warehouse_is_released_for_writers_afterwards(warehouse):
-    _validate(warehouse, [gxe.ExpectColumnToExist(column="id")],
-              result_format={"result_format": "BASIC"}, query="select * from t")
+    _validate(
+        warehouse,
+        [gxe.ExpectColumnToExist(column="id")],
+        result_format={"result_format": "BASIC"},
+        query="select * from t",
+    )
     con = duckdb.connect(str(warehouse))  # read-write in the same process: no lock left behind
     con.execute("create or replace table touched as select 1 as x")
     con.close()
@@ -94,12 +118,15 @@ def test_without_the_workaround_gx_cannot_read_duckdb_results(warehouse, monkeyp
 
     monkeypatch.setattr(runtime, "persist_duckdb_connections", lambda: None)
     monkeypatch.setattr(
-        engine, "_PERSISTED_CONNECTION_DIALECTS",
+        engine,
+        "_PERSISTED_CONNECTION_DIALECTS",
         tuple(d for d in engine._PERSISTED_CONNECTION_DIALECTS if d != "duckdb"),
     )
     (result,) = _validate(
-        warehouse, [gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=["A"])],
-        result_format={"result_format": "SUMMARY"}, query="select * from t",
+        warehouse,
+        [gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=["A"])],
+        result_format={"result_format": "SUMMARY"},
+        query="select * from t",
     )
     assert result.result.get("unexpected_count") is None  # nothing computed
 
@@ -116,7 +143,9 @@ def test_every_check_and_quarantine_reason_is_documented():
         suite = make()
         text = next(s for s in sections[1:] if suite.name in s.split("\n")[0])
         for rule in suite.rules:
-            assert f"`{rule.name}`" in text, f"{suite.name}.{rule.name} is not in docs/data-quality.md"
+            assert f"`{rule.name}`" in text, (
+                f"{suite.name}.{rule.name} is not in docs/data-quality.md"
+            )
     reasons = {"unreadable_file"}
     for path in (root / "models" / "staging").rglob("_*__models.yml"):
         for model in yaml.safe_load(path.read_text()).get("models", []):
@@ -143,9 +172,16 @@ def test_every_check_and_quarantine_reason_is_documented():
         (None, 10_000, 10_000, "warning"),  # warning-only checks
     ],
 )
-def test_severity_follows_the_share_and_number_of_failing_records(error_above, failing, applicable, expected):
+def test_severity_follows_the_share_and_number_of_failing_records(
+    error_above, failing, applicable, expected
+):
     from expectations.suites import Rule
 
-    rule = Rule("r", gxe.ExpectColumnValuesToBeInSet(column="c", value_set=[True]), "why", "kept",
-                error_above=error_above)
+    rule = Rule(
+        "r",
+        gxe.ExpectColumnValuesToBeInSet(column="c", value_set=[True]),
+        "why",
+        "kept",
+        error_above=error_above,
+    )
     assert rule.classify(failing, applicable) == expected

@@ -29,8 +29,12 @@ def _events(n: int, *, start) -> list[dict]:
     out = []
     for i in range(n):
         accepted = start + timedelta(minutes=2 * i)
-        out.append(event(record(accepted=accepted, closed=accepted + timedelta(seconds=40)),
-                         at=accepted + timedelta(seconds=45)))
+        out.append(
+            event(
+                record(accepted=accepted, closed=accepted + timedelta(seconds=40)),
+                at=accepted + timedelta(seconds=45),
+            )
+        )
     return out
 
 
@@ -44,7 +48,10 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory):
     write_labeling_job(mirror, "job-a", labeling_job("job-a"))
     first = extract_mirror(settings, mirror)
     # The next run lands one more page, with one record that fails a check.
-    odd = event(record(accepted=t(12), closed=t(12, 1), override={"event_type": "TasksAbandoned"}), at=t(12, 1))
+    odd = event(
+        record(accepted=t(12), closed=t(12, 1), override={"event_type": "TasksAbandoned"}),
+        at=t(12, 1),
+    )
     write_page(mirror, "2026-10-02/page-000001.json", [*_events(7, start=t(9, day=2)), odd])
     second = extract_mirror(settings, mirror)
     outcome = dbt(settings, "build", "--select", *STAGING, "--indirect-selection", "cautious")
@@ -73,8 +80,12 @@ def test_the_new_run_is_remembered_and_reconciled(two_runs):
     settings, first, second, outcome = two_runs
     assert validated_runs(settings) == sorted([first, second])
     (row,) = [r for r in outcome.reconciliation if r["resource"] == "worker_activity"]
-    assert (row["extract_run_id"], row["raw_records"], row["staged_records"], row["quarantined_records"]) == (
-        second, 8, 8, 0)  # the odd type is staged (not a task outcome), only warned about
+    assert (
+        row["extract_run_id"],
+        row["raw_records"],
+        row["staged_records"],
+        row["quarantined_records"],
+    ) == (second, 8, 8, 0)  # the odd type is staged (not a task outcome), only warned about
     # Nothing new since: the next validation has nothing to do.
     again = validate_new(settings)
     assert again.run_ids == [] and again.checks == [] and sum(again.rows_validated.values()) == 0

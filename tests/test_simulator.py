@@ -50,7 +50,9 @@ def parse_time(value: str) -> dt.datetime | None:
     if java and java.group(2) in JAVA_ZONES:
         local = dt.datetime.strptime(f"{java.group(1)} {java.group(3)}", "%a %b %d %H:%M:%S %Y")
         return (local - dt.timedelta(hours=JAVA_ZONES[java.group(2)])).replace(tzinfo=dt.UTC)
-    iso = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?", value)
+    iso = re.fullmatch(
+        r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?", value
+    )
     if iso:
         base, fraction, zone = iso.groups()
         at = dt.datetime.fromisoformat(base + (f".{fraction[:6]:0<6}" if fraction else ""))
@@ -72,8 +74,13 @@ def read_log_events(root: Path) -> list[dict]:
             stamp, message = line.split(" ", 1)
             ts = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
             events.append(
-                {"message": message, "timestamp": round(ts.timestamp() * 1000), "source": "export",
-                 "folder": str(gz.parent), "position": (gz.name, n)}
+                {
+                    "message": message,
+                    "timestamp": round(ts.timestamp() * 1000),
+                    "source": "export",
+                    "folder": str(gz.parent),
+                    "position": (gz.name, n),
+                }
             )
     return events
 
@@ -307,7 +314,11 @@ def test_every_log_message_is_a_documented_record(demo, demo_events) -> None:
     assert set(event_types) == {*CLOSING, "TasksAccepted"}
     # the less common layouts: 9 and 1 fraction digits, offsets, minute-only, US zones
     assert {"9999-99-99", "Tue Oct 99", "Mon Oct 99"} & set(layouts)
-    texts = {rec_text for e in demo_events for rec_text in re.findall(r'_time\\?":\\?"([^"\\]+)', e["message"])}
+    texts = {
+        rec_text
+        for e in demo_events
+        for rec_text in re.findall(r'_time\\?":\\?"([^"\\]+)', e["message"])
+    }
     assert any(re.search(r"\.\d{9}Z$", x) for x in texts)
     assert any(re.search(r"T\d\d:\d\d:\d\d\.\d$", x) for x in texts)
     assert any(x.endswith("+00:00") for x in texts) and any(x.endswith("+0000") for x in texts)
@@ -385,7 +396,9 @@ def test_redeliveries_and_anomalies_are_exactly_as_reported(demo, demo_events, d
     assert aside["other_event_type"] == sum(summary.other_event_types.values()) == 2
     assert len(records) == summary.tasks
     assert summary.events_written == (
-        summary.tasks + summary.duplicates_injected + sum(summary.anomalies.values())
+        summary.tasks
+        + summary.duplicates_injected
+        + sum(summary.anomalies.values())
         + sum(summary.other_event_types.values())
     )
     # two declines with one message and millisecond, in each form: both are tasks
@@ -464,7 +477,9 @@ def test_workers_are_cognito_users_in_their_jobs_team(demo, demo_records) -> Non
     for path in (root / "sagemaker/describe-workteam").glob("*.json"):
         team = load(path)["Workteam"]
         groups = [m["CognitoMemberDefinition"]["UserGroup"] for m in team["MemberDefinitions"]]
-        assert {m["CognitoMemberDefinition"]["UserPool"] for m in team["MemberDefinitions"]} == {pool.name}
+        assert {m["CognitoMemberDefinition"]["UserPool"] for m in team["MemberDefinitions"]} == {
+            pool.name
+        }
         pages = sorted(p for group in groups for p in (pool / "groups" / group).glob("*.json"))
         teams[team["WorkteamArn"]] = {
             {a["Name"]: a["Value"] for a in u["Attributes"]}["sub"]

@@ -206,8 +206,7 @@ def marts(tmp_path_factory: pytest.TempPathFactory):
     settings = isolated_settings(root)
     mirror = root / "mirror"
     events = [
-        event(r, at=datetime.fromtimestamp(int(r["event_timestamp"]), t(0).tzinfo))
-        for r in RECORDS
+        event(r, at=datetime.fromtimestamp(int(r["event_timestamp"]), t(0).tzinfo)) for r in RECORDS
     ]
     write_page(mirror, "2026-10-01/page-000001.json", events)
     # A1's event re-delivered: the same CloudWatch event (same eventId) read again

@@ -88,7 +88,9 @@ def parse_worker_time(text: str) -> datetime:
         if zone not in ZONE_HOURS or (extra and zone not in ("GMT", "UTC")):
             raise ValueError(text)
         local = datetime.strptime(f"{month} {int(day):02d} {year} {clock}", "%b %d %Y %H:%M:%S")
-        return local - timedelta(hours=ZONE_HOURS[zone]) - (_offset(extra) if extra else timedelta())
+        return (
+            local - timedelta(hours=ZONE_HOURS[zone]) - (_offset(extra) if extra else timedelta())
+        )
     iso = ISO_TIME.match(text)
     if iso:
         date, hm, sec, fraction, zone = iso.groups()
@@ -164,7 +166,9 @@ def lake_tasks(lake: Path) -> list[dict]:
             continue
         occurrence = md5(f"{message}|{'' if ts is None else ts}")
         for k in range(1, max(len(keys) for keys in by_view.values()) + 1):
-            tasks.append({**task, "task_outcome_id": occurrence if k == 1 else md5(f"{occurrence}|{k}")})
+            tasks.append(
+                {**task, "task_outcome_id": occurrence if k == 1 else md5(f"{occurrence}|{k}")}
+            )
     return tasks
 
 
@@ -354,7 +358,13 @@ def lake_team_metrics(lake: Path) -> pl.DataFrame:
         if key not in newest or rank > newest[key][0]:
             newest[key] = (rank, row["point_value"])
     points = [
-        {"job": k[4].rsplit("/", 1)[-1].lower(), "worker": k[5], "metric": k[1], "day": k[7].date(), "value": v}
+        {
+            "job": k[4].rsplit("/", 1)[-1].lower(),
+            "worker": k[5],
+            "metric": k[1],
+            "day": k[7].date(),
+            "value": v,
+        }
         for k, (_, v) in newest.items()
         if k[0] == "AWS/SageMaker/Workteam"
         and k[2] == "Sum"

@@ -20,8 +20,12 @@ def _good_records(n: int) -> list[dict]:
     start = t(9)
     for i in range(n):
         accepted = start + timedelta(minutes=2 * i)
-        out.append(event(record(accepted=accepted, closed=accepted + timedelta(seconds=30 + i % 50)),
-                         at=accepted + timedelta(seconds=60)))
+        out.append(
+            event(
+                record(accepted=accepted, closed=accepted + timedelta(seconds=30 + i % 50)),
+                at=accepted + timedelta(seconds=60),
+            )
+        )
     return out
 
 
@@ -41,8 +45,14 @@ def cli_settings(tmp_path, monkeypatch):
 
 def test_a_flood_of_unparsable_times_stops_the_run_and_stays_new(cli_settings, mirror, capsys):
     bad = [
-        event(record(accepted=t(10), closed=t(10, 1), override={"task_submitted_time": f"13/10/2026 10:{i:02d}"}),
-              at=t(10, 1))
+        event(
+            record(
+                accepted=t(10),
+                closed=t(10, 1),
+                override={"task_submitted_time": f"13/10/2026 10:{i:02d}"},
+            ),
+            at=t(10, 1),
+        )
         for i in range(20)
     ]
     write_page(mirror, "d/page-000001.json", _good_records(100) + bad)
@@ -54,7 +64,9 @@ def test_a_flood_of_unparsable_times_stops_the_run_and_stays_new(cli_settings, m
     # Not published: the marts were not built from this data, and readers have no warehouse yet.
     assert not cli_settings.warehouse.exists()
     con = duckdb.connect(str(cli_settings.build_warehouse), read_only=True)
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
     con.close()
     assert "fct_task_outcomes" not in tables
     report = json.loads((cli_settings.reports_dir / "validation.json").read_text())
@@ -65,7 +77,10 @@ def test_a_flood_of_unparsable_times_stops_the_run_and_stays_new(cli_settings, m
 
 
 def test_a_few_unknown_event_types_warn_and_the_run_goes_on(cli_settings, mirror, capsys):
-    odd = event(record(accepted=t(10), closed=t(10, 1), override={"event_type": "TasksAbandoned"}), at=t(10, 1))
+    odd = event(
+        record(accepted=t(10), closed=t(10, 1), override={"event_type": "TasksAbandoned"}),
+        at=t(10, 1),
+    )
     write_page(mirror, "d/page-000001.json", [*_good_records(150), odd])
     code, out, err = _run(cli_settings, mirror, capsys)
     assert code == 0, err
@@ -73,8 +88,9 @@ def test_a_few_unknown_event_types_warn_and_the_run_goes_on(cli_settings, mirror
     con = duckdb.connect(str(cli_settings.warehouse), read_only=True)
     n = con.execute("select count(*) from fct_task_outcomes").fetchone()[0]
     q = con.execute("select reason from quarantine").fetchall()
-    others = con.execute("select event_type from stg_groundtruth__worker_activity where not is_task_outcome"
-                         ).fetchall()
+    others = con.execute(
+        "select event_type from stg_groundtruth__worker_activity where not is_task_outcome"
+    ).fetchall()
     con.close()
     assert n == 150  # staged, but no task outcome
     assert q == [] and others == [("TasksAbandoned",)]

@@ -34,9 +34,13 @@ from extract.bench.measure import Measured, run_measured
 from extract.settings import PROJECT_DIR
 
 STAGES = ("extract", "staging", "validation", "marts", "publish")
-STAGE_LABELS = {"extract": "extract to the lake", "staging": "dbt staging + quarantine",
-                "validation": "validation (Great Expectations)", "marts": "dbt marts",
-                "publish": "publish (checkpoint, copy, fsync, rename)"}
+STAGE_LABELS = {
+    "extract": "extract to the lake",
+    "staging": "dbt staging + quarantine",
+    "validation": "validation (Great Expectations)",
+    "marts": "dbt marts",
+    "publish": "publish (checkpoint, copy, fsync, rename)",
+}
 GB = 1024**3
 TARGET_FLOOR_RATIO = 3.0
 TARGET_MEMORY = 2 * GB
@@ -76,8 +80,14 @@ class PipelineRun:
     @property
     def publish(self) -> Measured | None:
         """The publish step, when it ran and copied a file."""
-        return next((s for s in self.stages if s.label.endswith("publish") and s.ok
-                     and not s.result.get("skipped")), None)
+        return next(
+            (
+                s
+                for s in self.stages
+                if s.label.endswith("publish") and s.ok and not s.result.get("skipped")
+            ),
+            None,
+        )
 
 
 @dataclass
@@ -125,11 +135,18 @@ def machine() -> dict[str, str]:
                 mem = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
     except OSError:
         pass
-    versions = ", ".join(f"{p} {version(p)}" for p in
-                         ("duckdb", "dbt-core", "dbt-duckdb", "great-expectations", "pandas"))
-    return {"cpus": str(os.cpu_count()), "memory": mem, "cpu": cpu,
-            "system": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version(), "versions": versions}
+    versions = ", ".join(
+        f"{p} {version(p)}"
+        for p in ("duckdb", "dbt-core", "dbt-duckdb", "great-expectations", "pandas")
+    )
+    return {
+        "cpus": str(os.cpu_count()),
+        "memory": mem,
+        "cpu": cpu,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": versions,
+    }
 
 
 def _load() -> str:
@@ -152,31 +169,50 @@ class Bench:
         # Python's bytecode cache on (in the work folder): every step is a fresh process, and an
         # environment with PYTHONDONTWRITEBYTECODE would compile dbt, pandas and Great
         # Expectations from source in each of them (5-10 s of CPU a step).
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("GTWH_CRASH_AT", "GTWH_WAREHOUSE", "DBT_TARGET_PATH", "DBT_LOG_PATH",
-                            "PYTHONDONTWRITEBYTECODE")}
-        env.update({
-            "PYTHONPYCACHEPREFIX": str(self.out / "pycache"),
-            "GTWH_DATA_DIR": str(data / "data"),
-            "GTWH_WAREHOUSE": str(data / "data" / "warehouse.duckdb"),
-            "DBT_TARGET_PATH": str(data / "target"),
-            "DBT_LOG_PATH": str(data / "logs"),
-            "GX_ANALYTICS_ENABLED": "false",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-            "DO_NOT_TRACK": "1",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR),
-                                                        os.environ.get("PYTHONPATH")])),
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in (
+                "GTWH_CRASH_AT",
+                "GTWH_WAREHOUSE",
+                "DBT_TARGET_PATH",
+                "DBT_LOG_PATH",
+                "PYTHONDONTWRITEBYTECODE",
+            )
+        }
+        env.update(
+            {
+                "PYTHONPYCACHEPREFIX": str(self.out / "pycache"),
+                "GTWH_DATA_DIR": str(data / "data"),
+                "GTWH_WAREHOUSE": str(data / "data" / "warehouse.duckdb"),
+                "DBT_TARGET_PATH": str(data / "target"),
+                "DBT_LOG_PATH": str(data / "logs"),
+                "GX_ANALYTICS_ENABLED": "false",
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+                "DO_NOT_TRACK": "1",
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])
+                ),
+            }
+        )
         return env
 
     def child(self, label: str, args: list[str], data: Path) -> Measured:
         load = _load()
-        m = run_measured(label, [sys.executable, "-m", "extract.bench", *args],
-                         env=self.env(data), cwd=PROJECT_DIR, log=self.log)
+        m = run_measured(
+            label,
+            [sys.executable, "-m", "extract.bench", *args],
+            env=self.env(data),
+            cwd=PROJECT_DIR,
+            log=self.log,
+        )
         m.load = load
-        self.say(f"  {label:<44} {m.wall_s:8.1f} s  cpu {m.cpu_s:7.1f} s  "
-                 f"anon {m.peak_anon_bytes / GB:5.2f} GB  rss {m.peak_rss_bytes / GB:5.2f} GB  "
-                 f"load {load}" + ("" if m.ok else "  FAILED"))
+        self.say(
+            f"  {label:<44} {m.wall_s:8.1f} s  cpu {m.cpu_s:7.1f} s  "
+            f"anon {m.peak_anon_bytes / GB:5.2f} GB  rss {m.peak_rss_bytes / GB:5.2f} GB  "
+            f"load {load}" + ("" if m.ok else "  FAILED")
+        )
         if not m.ok:
             self.say("    " + m.stderr_tail.strip().replace("\n", "\n    "))
         return m
@@ -195,8 +231,10 @@ class Bench:
                 keep.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(results, keep)
             if stage == "publish" and m.ok and not m.result.get("skipped"):
-                self.say(f"    publish itself (in the step, without process start): "
-                         f"{m.result['bytes'] / 2**20:,.0f} MB in {m.result['publish_s']:.2f} s")
+                self.say(
+                    f"    publish itself (in the step, without process start): "
+                    f"{m.result['bytes'] / 2**20:,.0f} MB in {m.result['publish_s']:.2f} s"
+                )
             if not m.ok:
                 break
         self.say(f"  {'whole pipeline':<44} {run.wall_s:8.1f} s")
@@ -210,15 +248,21 @@ def _warehouse_facts(path: Path) -> dict[str, int]:
     try:
         raw, staged, quarantined, balanced = con.execute(
             "select raw_records, staged_records, quarantined_records, is_balanced::int "
-            "from reconciliation where resource = 'worker_activity'").fetchone()
+            "from reconciliation where resource = 'worker_activity'"
+        ).fetchone()
         return {
-            "raw": raw, "staged": staged, "quarantined": quarantined, "balanced": balanced,
-            "duplicates": con.execute("select count(*) from quarantine "
-                                      "where reason = 'duplicate_delivery'").fetchone()[0],
+            "raw": raw,
+            "staged": staged,
+            "quarantined": quarantined,
+            "balanced": balanced,
+            "duplicates": con.execute(
+                "select count(*) from quarantine where reason = 'duplicate_delivery'"
+            ).fetchone()[0],
             "task_outcomes": con.execute("select count(*) from fct_task_outcomes").fetchone()[0],
             # staged events of another type (TasksAccepted, ...) are no task outcome
-            "other_types": con.execute("select count(*) from stg_groundtruth__worker_activity "
-                                       "where not is_task_outcome").fetchone()[0],
+            "other_types": con.execute(
+                "select count(*) from stg_groundtruth__worker_activity where not is_task_outcome"
+            ).fetchone()[0],
         }
     finally:
         con.close()
@@ -230,10 +274,18 @@ def _lake_rows(data: Path) -> int:
     return Lake(data / "data" / "lake").ledger("worker_activity").records
 
 
-def run_bench(events: int, out: Path, *, keep: bool = False, seed: int = 7,
-              report: Path | None = None, log_format: str = "mixed",
-              labeling_output: str = "all", peer_events: int = 1_000_000,
-              stream=None) -> BenchResult:
+def run_bench(
+    events: int,
+    out: Path,
+    *,
+    keep: bool = False,
+    seed: int = 7,
+    report: Path | None = None,
+    log_format: str = "mixed",
+    labeling_output: str = "all",
+    peer_events: int = 1_000_000,
+    stream=None,
+) -> BenchResult:
     from extract.bench import workload
     from extract.bench.compare import compare_warehouses
 
@@ -251,44 +303,58 @@ def run_bench(events: int, out: Path, *, keep: bool = False, seed: int = 7,
     bench.say(f"gtwh bench: {events:,} events, out {out}")
     bench.say(f"machine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']}, load {_load()}")
     started = time.monotonic()
-    summary = workload.ensure_simulation(source, events=events, seed=seed, log_format=log_format,
-                                         labeling_output=labeling_output)
+    summary = workload.ensure_simulation(
+        source, events=events, seed=seed, log_format=log_format, labeling_output=labeling_output
+    )
     simulate_s = time.monotonic() - started
     total = summary["events_written"]
     inc = workload.build_mirror(source, mirror, total)
     result = BenchResult(events, total, info, simulate_s, {})
-    bench.say(f"simulated {total:,} events in {simulate_s:.0f} s (reused if already there); "
-              f"the first run sees {inc.first_run_events:,}")
+    bench.say(
+        f"simulated {total:,} events in {simulate_s:.0f} s (reused if already there); "
+        f"the first run sees {inc.first_run_events:,}"
+    )
 
     # the floor reads exactly the first run's event files, also at the end of the run
     pages, exports = workload.event_files(mirror)
     files = out / "first-run-files.json"
-    files.write_text(json.dumps({"pages": [str(p) for p in pages],
-                                 "exports": [str(p) for p in exports]}))
-    result.floors.append(bench.child("floor: DuckDB raw -> typed Parquet",
-                                     ["floor", str(files), str(out / "floor")], out))
+    files.write_text(
+        json.dumps({"pages": [str(p) for p in pages], "exports": [str(p) for p in exports]})
+    )
+    result.floors.append(
+        bench.child(
+            "floor: DuckDB raw -> typed Parquet", ["floor", str(files), str(out / "floor")], out
+        )
+    )
     first = bench.pipeline("full run", full, mirror, inc.first_run_events)
     result.runs["full"] = first
     result.runs["noop"] = bench.pipeline("no new data", full, mirror, 0)
     facts_before = _warehouse_facts(full / "data" / "warehouse.duckdb") if first.ok else {}
     inc = workload.apply_increment(source, mirror, inc, total)
     result.increment = inc.to_json()
-    bench.say(f"increment: {inc.increment_events:,} events ({inc.new_events:,} new, "
-              f"{inc.late_events:,} late, {inc.redelivered_events:,} re-delivered) and "
-              f"{len(inc.held_back_s3):,} S3 consolidation-response files")
+    bench.say(
+        f"increment: {inc.increment_events:,} events ({inc.new_events:,} new, "
+        f"{inc.late_events:,} late, {inc.redelivered_events:,} re-delivered) and "
+        f"{len(inc.held_back_s3):,} S3 consolidation-response files"
+    )
     final_events = inc.first_run_events + inc.increment_events
-    result.runs["incremental"] = bench.pipeline("incremental (+1%)", full, mirror,
-                                                inc.increment_events)
+    result.runs["incremental"] = bench.pipeline(
+        "incremental (+1%)", full, mirror, inc.increment_events
+    )
     result.runs["noop2"] = bench.pipeline("no new data, again", full, mirror, 0)
     peer_n = min(peer_events, inc.first_run_events)
-    result.peer = bench.child(f"peer: pandas, {peer_n:,} events",
-                              ["peer", str(mirror), str(out / "peer" / "events.parquet"),
-                               str(peer_n), str(final_events)], out)
+    result.peer = bench.child(
+        f"peer: pandas, {peer_n:,} events",
+        ["peer", str(mirror), str(out / "peer" / "events.parquet"), str(peer_n), str(final_events)],
+        out,
+    )
     shutil.rmtree(out / "floor", ignore_errors=True)
-    result.floors.append(bench.child("floor, again", ["floor", str(files), str(out / "floor")],
-                                     out))
-    result.runs["rebuild"] = bench.pipeline("rebuild from scratch (final mirror)", rebuild, mirror,
-                                            final_events)
+    result.floors.append(
+        bench.child("floor, again", ["floor", str(files), str(out / "floor")], out)
+    )
+    result.runs["rebuild"] = bench.pipeline(
+        "rebuild from scratch (final mirror)", rebuild, mirror, final_events
+    )
 
     _check(result, inc, full, rebuild, facts_before, compare_warehouses)
     (out / "bench.json").write_text(result_json(result))
@@ -299,8 +365,16 @@ def run_bench(events: int, out: Path, *, keep: bool = False, seed: int = 7,
         write_report(report, result, text)
         bench.say(f"\nwritten to {report}")
     if not keep:
-        for path in (source, mirror, full, rebuild, out / "floor", out / "peer",
-                     out / "late-events.json", files):
+        for path in (
+            source,
+            mirror,
+            full,
+            rebuild,
+            out / "floor",
+            out / "peer",
+            out / "late-events.json",
+            files,
+        ):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
@@ -312,54 +386,98 @@ def _check(result: BenchResult, inc, full: Path, rebuild: Path, before: dict, co
     checks = result.checks
     runs = result.runs
     for run in runs.values():
-        checks.append((f"{run.label}: every stage succeeded", run.ok,
-                       "" if run.ok else next(s.label for s in run.stages if not s.ok)))
+        checks.append(
+            (
+                f"{run.label}: every stage succeeded",
+                run.ok,
+                "" if run.ok else next(s.label for s in run.stages if not s.ok),
+            )
+        )
     if not all(run.ok for run in runs.values()):
         return
     for f in result.floors:
-        checks.append((f"{f.label}: succeeded and read every event of the first run's files",
-                       f.ok and f.result.get("events") == inc.first_run_events,
-                       f"{f.result.get('events', 0):,} read, {inc.first_run_events:,} written"
-                       + ("" if f.ok else f"; exit status {f.returncode}")))
+        checks.append(
+            (
+                f"{f.label}: succeeded and read every event of the first run's files",
+                f.ok and f.result.get("events") == inc.first_run_events,
+                f"{f.result.get('events', 0):,} read, {inc.first_run_events:,} written"
+                + ("" if f.ok else f"; exit status {f.returncode}"),
+            )
+        )
     landed = runs["full"].stages[0].result["rows"].get("worker_activity", 0)
-    checks.append(("full run: the lake holds every event", landed == inc.first_run_events,
-                   f"{landed:,} landed"))
-    checks.append(("full run: raw = staged + quarantined, marts hold every staged task",
-                   bool(before.get("balanced"))
-                   and before.get("task_outcomes") == before.get("staged", 0) - before.get("other_types", 0)
-                   and before.get("raw") == inc.first_run_events,
-                   f"{before.get('staged', 0):,} staged, {before.get('quarantined', 0):,} "
-                   f"quarantined, {before.get('task_outcomes', 0):,} task outcomes, "
-                   f"{before.get('other_types', 0):,} events of other types"))
+    checks.append(
+        (
+            "full run: the lake holds every event",
+            landed == inc.first_run_events,
+            f"{landed:,} landed",
+        )
+    )
+    checks.append(
+        (
+            "full run: raw = staged + quarantined, marts hold every staged task",
+            bool(before.get("balanced"))
+            and before.get("task_outcomes")
+            == before.get("staged", 0) - before.get("other_types", 0)
+            and before.get("raw") == inc.first_run_events,
+            f"{before.get('staged', 0):,} staged, {before.get('quarantined', 0):,} "
+            f"quarantined, {before.get('task_outcomes', 0):,} task outcomes, "
+            f"{before.get('other_types', 0):,} events of other types",
+        )
+    )
     for key in ("noop", "noop2"):
         run = runs[key]
         rows = sum(run.stages[0].result["rows"].values())
         skipped = all(run.skipped(s) for s in ("staging", "validation", "marts", "publish"))
-        checks.append((f"{run.label}: nothing landed, nothing rebuilt", rows == 0 and skipped,
-                       f"{rows} rows landed; builds skipped: {skipped}"))
+        checks.append(
+            (
+                f"{run.label}: nothing landed, nothing rebuilt",
+                rows == 0 and skipped,
+                f"{rows} rows landed; builds skipped: {skipped}",
+            )
+        )
     final = inc.first_run_events + inc.increment_events
     after = _warehouse_facts(full / "data" / "warehouse.duckdb")
     landed = runs["incremental"].stages[0].result["rows"].get("worker_activity", 0)
-    checks.append(("incremental: the lake gained exactly the increment",
-                   landed == inc.increment_events and _lake_rows(full) == final,
-                   f"{landed:,} landed, {_lake_rows(full):,} in the lake"))
+    checks.append(
+        (
+            "incremental: the lake gained exactly the increment",
+            landed == inc.increment_events and _lake_rows(full) == final,
+            f"{landed:,} landed, {_lake_rows(full):,} in the lake",
+        )
+    )
     dup_gain = after["duplicates"] - before["duplicates"]
-    checks.append(("incremental: every re-delivered event is quarantined as a duplicate",
-                   dup_gain >= inc.redelivered_events and after["balanced"]
-                   and after["task_outcomes"] == after["staged"] - after["other_types"],
-                   f"+{dup_gain:,} duplicate deliveries for {inc.redelivered_events:,} "
-                   f"re-delivered; {after['task_outcomes'] - before['task_outcomes']:+,} "
-                   "task outcomes"))
-    checks.append(("rebuild: the lake holds every event", _lake_rows(rebuild) == final,
-                   f"{_lake_rows(rebuild):,}"))
+    checks.append(
+        (
+            "incremental: every re-delivered event is quarantined as a duplicate",
+            dup_gain >= inc.redelivered_events
+            and after["balanced"]
+            and after["task_outcomes"] == after["staged"] - after["other_types"],
+            f"+{dup_gain:,} duplicate deliveries for {inc.redelivered_events:,} "
+            f"re-delivered; {after['task_outcomes'] - before['task_outcomes']:+,} "
+            "task outcomes",
+        )
+    )
+    checks.append(
+        (
+            "rebuild: the lake holds every event",
+            _lake_rows(rebuild) == final,
+            f"{_lake_rows(rebuild):,}",
+        )
+    )
     comparison = compare(full / "data" / "warehouse.duckdb", rebuild / "data" / "warehouse.duckdb")
     result.tables_compared = len(comparison.tables)
-    detail = (f"{len(comparison.tables)} tables, "
-              f"{sum(a for a, _ in comparison.tables.values()):,} rows")
+    detail = (
+        f"{len(comparison.tables)} tables, {sum(a for a, _ in comparison.tables.values()):,} rows"
+    )
     if comparison.differences:
         detail += "; differ: " + "; ".join(f"{k} ({v})" for k, v in comparison.differences.items())
-    checks.append(("incremental warehouse = rebuild from scratch, every table",
-                   comparison.equal and len(comparison.tables) > 0, detail))
+    checks.append(
+        (
+            "incremental warehouse = rebuild from scratch, every table",
+            comparison.equal and len(comparison.tables) > 0,
+            detail,
+        )
+    )
 
 
 def _gb(n: int) -> str:
@@ -387,44 +505,74 @@ def render(r: BenchResult) -> str:
     ]
     floor_cpu = min(f.cpu_s for f in r.good_floors)
 
-    def row(label: str, events: int, wall: float, cpu: float, anon: int, rss: int,
-            load: str = "") -> None:
+    def row(
+        label: str, events: int, wall: float, cpu: float, anon: int, rss: int, load: str = ""
+    ) -> None:
         lines.append(
             f"| {label} | {events:,} | {wall:,.1f} | {cpu:,.1f} | {_gb(anon)} | {_gb(rss)} | "
-            f"{_rate(events, wall)} | {wall / floor:.2f} | {cpu / floor_cpu:.2f} | {load} |")
+            f"{_rate(events, wall)} | {wall / floor:.2f} | {cpu / floor_cpu:.2f} | {load} |"
+        )
 
     def measured(label: str, events: int, m: Measured) -> None:
-        row(label, events, m.wall_s, m.cpu_s, m.peak_anon_bytes, m.peak_rss_bytes,
-            m.load.split(" ")[0])
+        row(
+            label,
+            events,
+            m.wall_s,
+            m.cpu_s,
+            m.peak_anon_bytes,
+            m.peak_rss_bytes,
+            m.load.split(" ")[0],
+        )
 
     for i, f in enumerate(r.floors):
-        measured("**floor**: DuckDB alone, raw files -> typed Parquet"
-                 + (" (again, at the end)" if i else "")
-                 + ("" if f.ok else f" (FAILED, exit status {f.returncode}: not a reference)"),
-                 f.result.get("events", 0), f)
+        measured(
+            "**floor**: DuckDB alone, raw files -> typed Parquet"
+            + (" (again, at the end)" if i else "")
+            + ("" if f.ok else f" (FAILED, exit status {f.returncode}: not a reference)"),
+            f.result.get("events", 0),
+            f,
+        )
     for run in r.runs.values():
         for s in run.stages:
             stage = s.label.split(": ")[-1]
             note = " (skipped: up to date)" if s.result.get("skipped") else ""
-            measured(f"{run.label}: {STAGE_LABELS[stage]}{note}",
-                     run.events if stage == "extract" else 0, s)
-        row(f"**{run.label}: whole pipeline**", run.events, run.wall_s, run.cpu_s, run.peak_anon,
-            run.peak_rss)
+            measured(
+                f"{run.label}: {STAGE_LABELS[stage]}{note}",
+                run.events if stage == "extract" else 0,
+                s,
+            )
+        row(
+            f"**{run.label}: whole pipeline**",
+            run.events,
+            run.wall_s,
+            run.cpu_s,
+            run.peak_anon,
+            run.peak_rss,
+        )
     if r.peer is not None:
-        measured("**peer**: json.loads per event, pandas, pd.to_datetime, to_parquet",
-                 r.peer.result.get("events", 0), r.peer)
-    lines += ["", "x floor = time / the faster of the two floor measurements "
-              f"({floor:,.1f} s wall, {floor_cpu:,.1f} s CPU). CPU = user + system time of the "
-              "step's process tree: on a shared machine it moves less than wall time. load = the "
-              "1-minute load average when the step started (the machine has "
-              f"{r.machine['cpus']} CPUs). Memory: peak of the sum over the step's process tree, "
-              "sampled every 50 ms; VmRSS also counts memory-mapped input files and shared "
-              "libraries.", ""]
+        measured(
+            "**peer**: json.loads per event, pandas, pd.to_datetime, to_parquet",
+            r.peer.result.get("events", 0),
+            r.peer,
+        )
+    lines += [
+        "",
+        "x floor = time / the faster of the two floor measurements "
+        f"({floor:,.1f} s wall, {floor_cpu:,.1f} s CPU). CPU = user + system time of the "
+        "step's process tree: on a shared machine it moves less than wall time. load = the "
+        "1-minute load average when the step started (the machine has "
+        f"{r.machine['cpus']} CPUs). Memory: peak of the sum over the step's process tree, "
+        "sampled every 50 ms; VmRSS also counts memory-mapped input files and shared "
+        "libraries.",
+        "",
+    ]
     lines += publish_cost(r)
     lines += targets(r)
     lines += ["", "Checks (verified in the run):", ""]
-    lines += [f"- {'PASS' if ok else 'FAIL'}: {name}" + (f" ({detail})" if detail else "")
-              for name, ok, detail in r.checks]
+    lines += [
+        f"- {'PASS' if ok else 'FAIL'}: {name}" + (f" ({detail})" if detail else "")
+        for name, ok, detail in r.checks
+    ]
     return "\n".join(lines)
 
 
@@ -442,11 +590,17 @@ def publish_cost(r: BenchResult) -> list[str]:
             f"- {run.label}: publish copied {step.result.get('bytes', 0) / 2**20:,.0f} MB in "
             f"{own:.2f} s ({100 * own / run.wall_s:.1f}% of the run's {run.wall_s:,.1f} s; the "
             f"whole step, with its process start, {step.wall_s:.1f} s = "
-            f"{100 * step.wall_s / run.wall_s:.1f}%)")
+            f"{100 * step.wall_s / run.wall_s:.1f}%)"
+        )
     if not lines:
         return []
-    return ["Publish cost (the build file copied onto the published warehouse readers open; "
-            "extract/publish.py):", "", *lines, ""]
+    return [
+        "Publish cost (the build file copied onto the published warehouse readers open; "
+        "extract/publish.py):",
+        "",
+        *lines,
+        "",
+    ]
 
 
 def targets(r: BenchResult) -> list[str]:
@@ -491,36 +645,54 @@ MARK = "<!-- gtwh bench N={n} {edge} -->"
 def write_report(path: Path, r: BenchResult, table: str) -> None:
     """Replace (or add) this N's section of BENCHMARKS.md; other sections and text stay."""
     m = r.machine
-    body = "\n".join([
-        MARK.format(n=r.requested, edge="start"),
-        f"## {r.requested:,} events",
-        "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `gtwh bench --events "
-        f"{r.requested}`. Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory']} RAM, "
-        f"{m['system']}, Python {m['python']}; {m['versions']}. The load column is the 1-minute "
-        f"load average when each step started: with {m['cpus']} CPUs, a load above {m['cpus']} "
-        "means other work competed with the step.",
-        "",
-        table,
-        MARK.format(n=r.requested, edge="end"),
-    ])
+    body = "\n".join(
+        [
+            MARK.format(n=r.requested, edge="start"),
+            f"## {r.requested:,} events",
+            "",
+            f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `gtwh bench --events "
+            f"{r.requested}`. Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory']} RAM, "
+            f"{m['system']}, Python {m['python']}; {m['versions']}. The load column is the 1-minute "
+            f"load average when each step started: with {m['cpus']} CPUs, a load above {m['cpus']} "
+            "means other work competed with the step.",
+            "",
+            table,
+            MARK.format(n=r.requested, edge="end"),
+        ]
+    )
     text = path.read_text() if path.exists() else "# Benchmarks\n\n"
     start, end = MARK.format(n=r.requested, edge="start"), MARK.format(n=r.requested, edge="end")
     if start in text and end in text:
-        text = text[: text.index(start)] + body + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + body + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + body + "\n"
     path.write_text(text)
 
 
 def result_json(r: BenchResult) -> str:
-    return json.dumps({
-        "requested": r.requested, "simulated": r.simulated, "floor_s": r.floor_s,
-        "runs": {k: {"wall_s": v.wall_s, "cpu_s": v.cpu_s, "peak_anon": v.peak_anon,
-                     "peak_rss": v.peak_rss, "events": v.events,
-                     "stages": [[s.label, s.wall_s, s.cpu_s, s.peak_anon_bytes,
-                                 s.peak_rss_bytes, s.result] for s in v.stages]}
-                 for k, v in r.runs.items()},
-        "peer": [r.peer.wall_s, r.peer.result] if r.peer else None,
-        "checks": r.checks, "increment": r.increment,
-    }, indent=1, default=str)
+    return json.dumps(
+        {
+            "requested": r.requested,
+            "simulated": r.simulated,
+            "floor_s": r.floor_s,
+            "runs": {
+                k: {
+                    "wall_s": v.wall_s,
+                    "cpu_s": v.cpu_s,
+                    "peak_anon": v.peak_anon,
+                    "peak_rss": v.peak_rss,
+                    "events": v.events,
+                    "stages": [
+                        [s.label, s.wall_s, s.cpu_s, s.peak_anon_bytes, s.peak_rss_bytes, s.result]
+                        for s in v.stages
+                    ],
+                }
+                for k, v in r.runs.items()
+            },
+            "peer": [r.peer.wall_s, r.peer.result] if r.peer else None,
+            "checks": r.checks,
+            "increment": r.increment,
+        },
+        indent=1,
+        default=str,
+    )

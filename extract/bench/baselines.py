@@ -14,17 +14,34 @@ import json
 from pathlib import Path
 
 FIELDS = [
-    "worker_id", "cognito_user_pool_id", "cognito_sub_id", "task_accepted_time",
-    "task_submitted_time", "task_returned_time", "task_declined_time", "workteam_arn",
-    "labeling_job_arn", "work_requester_account_id", "job_reference_code", "job_type",
-    "event_type", "event_timestamp",
+    "worker_id",
+    "cognito_user_pool_id",
+    "cognito_sub_id",
+    "task_accepted_time",
+    "task_submitted_time",
+    "task_returned_time",
+    "task_declined_time",
+    "workteam_arn",
+    "labeling_job_arn",
+    "work_requester_account_id",
+    "job_reference_code",
+    "job_type",
+    "event_type",
+    "event_timestamp",
 ]
 TIME_FIELDS = [f for f in FIELDS if f.endswith("_time")]
 JAVA_LAYOUT = "%a %b %d %H:%M:%S UTC %Y"
-ISO_LAYOUTS = ["%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f",
-               "%Y-%m-%dT%H:%M:%S", "%a %b %d %H:%M:%S GMT %Y"]
-ENVELOPE = ('{"events":[{"eventId":"VARCHAR","logStreamName":"VARCHAR","timestamp":"BIGINT",'
-            '"ingestionTime":"BIGINT","message":"VARCHAR"}]}')
+ISO_LAYOUTS = [
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%a %b %d %H:%M:%S GMT %Y",
+]
+ENVELOPE = (
+    '{"events":[{"eventId":"VARCHAR","logStreamName":"VARCHAR","timestamp":"BIGINT",'
+    '"ingestionTime":"BIGINT","message":"VARCHAR"}]}'
+)
 RECORD = "{" + ",".join(f'"{f}":"VARCHAR"' for f in FIELDS) + "}"
 BATCH_BYTES = 128 * 1024 * 1024
 
@@ -36,14 +53,20 @@ def _sql_list(paths: list[Path]) -> str:
 def _typed() -> str:
     def worker_time(col: str) -> str:
         iso = ", ".join(f"'{f}'" for f in ISO_LAYOUTS)
-        return (f"coalesce(try_strptime(nullif(r.{col}, ''), '{JAVA_LAYOUT}'), "
-                f"try_strptime(nullif(r.{col}, ''), [{iso}]))")
+        return (
+            f"coalesce(try_strptime(nullif(r.{col}, ''), '{JAVA_LAYOUT}'), "
+            f"try_strptime(nullif(r.{col}, ''), [{iso}]))"
+        )
 
     plain = [f"r.{f} AS {f}" for f in FIELDS if f not in TIME_FIELDS and f != "event_timestamp"]
     times = [f"{worker_time(f)} AS {f.removesuffix('_time')}_at" for f in TIME_FIELDS]
-    return ", ".join([*plain, *times,
-                      "make_timestamp(try_cast(r.event_timestamp AS BIGINT) * 1000000) "
-                      "AS event_timestamp_at"])
+    return ", ".join(
+        [
+            *plain,
+            *times,
+            "make_timestamp(try_cast(r.event_timestamp AS BIGINT) * 1000000) AS event_timestamp_at",
+        ]
+    )
 
 
 def _batches(files: list[Path], limit: int) -> list[list[Path]]:
@@ -59,14 +82,21 @@ def _batches(files: list[Path], limit: int) -> list[list[Path]]:
     return out
 
 
-def floor(pages: list[Path], exports: list[Path], out: Path, *, memory_limit: str = "1GB",
-          threads: int = 2) -> int:
+def floor(
+    pages: list[Path],
+    exports: list[Path],
+    out: Path,
+    *,
+    memory_limit: str = "1GB",
+    threads: int = 2,
+) -> int:
     """Raw event files -> typed Parquet files in ``out``; returns the number of events."""
     import duckdb
 
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads,
-                                 "preserve_insertion_order": False})
+    con = duckdb.connect(
+        config={"memory_limit": memory_limit, "threads": threads, "preserve_insertion_order": False}
+    )
     con.execute("SET TimeZone = 'UTC'")
     typed = _typed()
     rows = 0
@@ -147,12 +177,15 @@ def peer(files: list[Path], out: Path, limit: int) -> int:
         iso = pd.to_datetime(df[col], format="ISO8601", errors="coerce", utc=True)
         df[col] = java.fillna(iso.dt.tz_localize(None))
     df["event_timestamp"] = pd.to_datetime(
-        pd.to_numeric(df["event_timestamp"], errors="coerce"), unit="s")
+        pd.to_numeric(df["event_timestamp"], errors="coerce"), unit="s"
+    )
     stamps = df["event_time"]
     numeric = pd.to_numeric(stamps, errors="coerce")
     df["event_time"] = pd.to_datetime(numeric, unit="ms").fillna(
-        pd.to_datetime(stamps.where(numeric.isna()), format="ISO8601", errors="coerce", utc=True)
-        .dt.tz_localize(None))
+        pd.to_datetime(
+            stamps.where(numeric.isna()), format="ISO8601", errors="coerce", utc=True
+        ).dt.tz_localize(None)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_parquet(out)
     return len(df)

@@ -31,16 +31,26 @@ class Comparison:
 
 
 def _tables(con: duckdb.DuckDBPyConnection, db: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main' "
-        "and not temporary order by 1", [db]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main' "
+            "and not temporary order by 1",
+            [db],
+        ).fetchall()
+    ]
 
 
 def _columns(con, db: str, table: str) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in con.execute(
-        "select column_name, data_type from duckdb_columns() where database_name = ? "
-        "and schema_name = 'main' and table_name = ? order by column_index", [db, table]
-    ).fetchall() if not r[0].endswith(LINEAGE)]
+    return [
+        (r[0], r[1])
+        for r in con.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = ? "
+            "and schema_name = 'main' and table_name = ? order by column_index",
+            [db, table],
+        ).fetchall()
+        if not r[0].endswith(LINEAGE)
+    ]
 
 
 def _q(name: str) -> str:
@@ -52,7 +62,8 @@ def _fingerprint(con, db: str, table: str, cols: list[tuple[str, str]]) -> tuple
     row = f"hash({', '.join(exprs)})" if exprs else "0"
     n, h = con.execute(
         f"select count(*), coalesce(sum({row}::hugeint) % 18446744073709551557, 0) "
-        f"from {db}.main.{_q(table)}").fetchone()
+        f"from {db}.main.{_q(table)}"
+    ).fetchone()
     return int(n), int(h)
 
 
@@ -62,15 +73,25 @@ def _row_diff(con, table: str, cols: list[tuple[str, str]]) -> int:
     floats = [c for c, t in cols if t in FLOATS]
     key = ", ".join(_q(c) for c in exact) or "1"
     order = ", ".join(_q(c) for c in floats) or "1"
-    ranked = (f"select *, row_number() over (partition by {key} order by {order}) as _n "
-              f"from {{db}}.main.{_q(table)}")
-    on = " and ".join([f"a.{_q(c)} is not distinct from b.{_q(c)}" for c in exact]
-                      + ["a._n = b._n"])
-    close = " and ".join(
-        f"(a.{_q(c)} is not distinct from b.{_q(c)} or abs(a.{_q(c)} - b.{_q(c)}) "
-        f"<= 1e-9 * greatest(abs(a.{_q(c)}), abs(b.{_q(c)}), 1))" for c in floats) or "true"
-    sql = (f"select count(*) from ({ranked.format(db='a')}) a full join "
-           f"({ranked.format(db='b')}) b on {on} where a._n is null or b._n is null or not ({close})")
+    ranked = (
+        f"select *, row_number() over (partition by {key} order by {order}) as _n "
+        f"from {{db}}.main.{_q(table)}"
+    )
+    on = " and ".join(
+        [f"a.{_q(c)} is not distinct from b.{_q(c)}" for c in exact] + ["a._n = b._n"]
+    )
+    close = (
+        " and ".join(
+            f"(a.{_q(c)} is not distinct from b.{_q(c)} or abs(a.{_q(c)} - b.{_q(c)}) "
+            f"<= 1e-9 * greatest(abs(a.{_q(c)}), abs(b.{_q(c)}), 1))"
+            for c in floats
+        )
+        or "true"
+    )
+    sql = (
+        f"select count(*) from ({ranked.format(db='a')}) a full join "
+        f"({ranked.format(db='b')}) b on {on} where a._n is null or b._n is null or not ({close})"
+    )
     return con.execute(sql).fetchone()[0]
 
 

@@ -119,14 +119,16 @@ def _cpu_children() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_measured(label: str, cmd: list[str], *, env: dict[str, str], cwd: Path,
-                 log: Path | None = None) -> Measured:
+def run_measured(
+    label: str, cmd: list[str], *, env: dict[str, str], cwd: Path, log: Path | None = None
+) -> Measured:
     """Run ``cmd`` to completion while sampling its memory. The child's stdout goes to ``log``
     (if given); its last line, when it is JSON, becomes :attr:`Measured.result`."""
     cpu_before = _cpu_children()
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     sampler = _Sampler(proc.pid)
     sampler.start()
     out, err = proc.communicate()
@@ -145,5 +147,13 @@ def run_measured(label: str, cmd: list[str], *, env: dict[str, str], cwd: Path,
             result = json.loads(lines[-1])
         except json.JSONDecodeError:
             result = {}
-    return Measured(label, wall, cpu, sampler.peak_anon, sampler.peak_rss, proc.returncode,
-                    result if isinstance(result, dict) else {}, err[-3000:])
+    return Measured(
+        label,
+        wall,
+        cpu,
+        sampler.peak_anon,
+        sampler.peak_rss,
+        proc.returncode,
+        result if isinstance(result, dict) else {},
+        err[-3000:],
+    )

@@ -38,11 +38,16 @@ _JAVA = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} (UTC|G
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z?$")
 
 
-def ensure_simulation(source: Path, *, events: int, seed: int, log_format: str,
-                      labeling_output: str) -> dict:
+def ensure_simulation(
+    source: Path, *, events: int, seed: int, log_format: str, labeling_output: str
+) -> dict:
     """Simulate into ``source`` unless it already holds exactly this simulation."""
-    wanted = {"events": events, "seed": seed, "log_format": log_format,
-              "labeling_output": labeling_output}
+    wanted = {
+        "events": events,
+        "seed": seed,
+        "log_format": log_format,
+        "labeling_output": labeling_output,
+    }
     marker = source / BENCH_MARKER
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return json.loads((source / "_simulation.json").read_text())
@@ -50,8 +55,9 @@ def ensure_simulation(source: Path, *, events: int, seed: int, log_format: str,
 
     if source.exists() and not (source / "_simulation.json").exists():
         shutil.rmtree(source)
-    simulate(source, seed=seed, events=events, log_format=log_format,
-             labeling_output=labeling_output)
+    simulate(
+        source, seed=seed, events=events, log_format=log_format, labeling_output=labeling_output
+    )
     marker.write_text(json.dumps(wanted))
     return json.loads((source / "_simulation.json").read_text())
 
@@ -96,8 +102,15 @@ def _clean(message: str | None) -> bool:
         return False
     if not isinstance(r, dict) or r.get("event_type") not in KNOWN_EVENT_TYPES:
         return False
-    times = [r.get(k) for k in ("task_accepted_time", "task_submitted_time",
-                                "task_returned_time", "task_declined_time")]
+    times = [
+        r.get(k)
+        for k in (
+            "task_accepted_time",
+            "task_submitted_time",
+            "task_returned_time",
+            "task_declined_time",
+        )
+    ]
     return all(t == "" or t is None or _JAVA.match(t) or _ISO.match(t) for t in times)
 
 
@@ -155,7 +168,7 @@ def build_mirror(source: Path, mirror: Path, total_events: int) -> Increment:
         boundary = day
     # late: half of the events of pages a few days before the held-back days
     late_days = [d for d in days if boundary is not None and d.name < boundary.name]
-    late_days = late_days[2:LATE_WINDOW_DAYS - 2]
+    late_days = late_days[2 : LATE_WINDOW_DAYS - 2]
     late: list[dict] = []
     for day in late_days:
         for page in sorted(day.glob("*.json")):
@@ -173,11 +186,13 @@ def build_mirror(source: Path, mirror: Path, total_events: int) -> Increment:
     # the labeling output Ground Truth wrote on the held-back days arrives with them
     if boundary is not None and (source / "s3").is_dir():
         inc.held_back_s3 = sorted(
-            p.relative_to(source).as_posix() for p in (source / "s3").rglob("*.json")
+            p.relative_to(source).as_posix()
+            for p in (source / "s3").rglob("*.json")
             if "/consolidation-response/" in p.as_posix() and p.name[:10] >= boundary.name
         )
-    _link_tree(source, mirror,
-               set(inc.held_back_pages) | set(inc.split_pages) | set(inc.held_back_s3))
+    _link_tree(
+        source, mirror, set(inc.held_back_pages) | set(inc.split_pages) | set(inc.held_back_s3)
+    )
     for rel, _ in inc.split_pages.items():
         events = _page_events(source / rel)
         cut = len(events) // 2
@@ -226,10 +241,19 @@ def apply_increment(source: Path, mirror: Path, inc: Increment, total_events: in
         for line in gzip.decompress(path.read_bytes()).decode().splitlines():
             ts, _, message = line.partition(" ")
             if _clean(message):
-                ms = int(dt.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ")
-                         .replace(tzinfo=dt.UTC).timestamp() * 1000)
-                export_copies.append({"logStreamName": f"{EXPORT_STREAMS}/{stream}",
-                                      "timestamp": ms, "message": message})
+                ms = int(
+                    dt.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ")
+                    .replace(tzinfo=dt.UTC)
+                    .timestamp()
+                    * 1000
+                )
+                export_copies.append(
+                    {
+                        "logStreamName": f"{EXPORT_STREAMS}/{stream}",
+                        "timestamp": ms,
+                        "message": message,
+                    }
+                )
         if len(export_copies) + len(copies) >= want:
             break
     export_copies = export_copies[: max(0, want - len(copies))]

@@ -48,11 +48,31 @@ LOG_ROOT = Path("logs/aws/sagemaker/groundtruth/WorkerActivity")
 JAVA, ISO, ISO_MS = 0, 1, 2
 EVENT_TYPES = {SUBMITTED: "TasksSubmitted", RETURNED: "TasksReturned", DECLINED: "TasksDeclined"}
 _FAR = 1 << 62
-_COLUMNS = ("ts", "ing", "seq", "w", "j", "acc", "out", "layout", "fmt2019", "blank", "pull", "copy")
+_COLUMNS = (
+    "ts",
+    "ing",
+    "seq",
+    "w",
+    "j",
+    "acc",
+    "out",
+    "layout",
+    "fmt2019",
+    "blank",
+    "pull",
+    "copy",
+)
 # time layouts written one record at a time (module docstring), in the order they are used
 EXTRA_LAYOUTS = (
-    "iso_9_digits", "iso_1_digit", "iso_plus_00_00", "iso_plus_0000", "iso_minute_accepted",
-    "java_los_angeles", "java_new_york", "json_null", "absent_field",
+    "iso_9_digits",
+    "iso_1_digit",
+    "iso_plus_00_00",
+    "iso_plus_0000",
+    "iso_minute_accepted",
+    "java_los_angeles",
+    "java_new_york",
+    "json_null",
+    "absent_field",
 )
 OTHER_EVENT_TYPE = "TasksAccepted"
 
@@ -339,7 +359,9 @@ class LogWriter:
             elif mask.any():
                 self.pending[paged].append({k: v[mask] for k, v in cols.items()})
 
-    def _divert(self, c: dict[str, np.ndarray], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    def _divert(
+        self, c: dict[str, np.ndarray], n: int, rng: np.random.Generator
+    ) -> dict[str, np.ndarray]:
         """Take a record of the next extra layout out of the bulk, and add the identical pairs'
         second events (a handful per simulation)."""
         original = ~c["copy"]
@@ -376,7 +398,9 @@ class LogWriter:
             self.counts.tasks += len(extra)
             self.counts.events_written += len(extra)
             self.counts.identical_pairs += len(extra)
-            self.counts.by_type["TasksDeclined"] = self.counts.by_type.get("TasksDeclined", 0) + len(extra)
+            self.counts.by_type["TasksDeclined"] = self.counts.by_type.get(
+                "TasksDeclined", 0
+            ) + len(extra)
         return out
 
     def _odd_task(self, c: dict[str, np.ndarray], i: int, kind: str) -> None:
@@ -613,7 +637,9 @@ class LogWriter:
             lines = self._export_lines(part) if len(part["ts"]) else None
             ts = part["ts"]
             if part_odd is not None:
-                lines = _merge(lines, {k: part[k] for k in ("ts", "seq")}, part_odd, by=("ts", "seq"))
+                lines = _merge(
+                    lines, {k: part[k] for k in ("ts", "seq")}, part_odd, by=("ts", "seq")
+                )
                 ts = np.sort(np.concatenate([ts, part_odd["ts"].to_numpy()]))
             self._write_exports(ts, lines, overlapping=again)
 
@@ -634,7 +660,9 @@ class LogWriter:
 
     def _export_task(self, ts_ms: int, *, overlapping: bool = False) -> str:
         week = (ts_ms - self.plan.day0_ms) // (7 * DAY_MS)
-        task = uuid4_like(self.seed, "export-task-again" if overlapping else "export-task", int(week))
+        task = uuid4_like(
+            self.seed, "export-task-again" if overlapping else "export-task", int(week)
+        )
         self.counts.export_tasks.add(task)
         return task
 

@@ -144,7 +144,9 @@ class MetricRecorder:
 
     def _job_dimension(self) -> dict[int, str]:
         """The jobs whose LabelingJob dimension is the ARN, or ``labeling-job/<name>`` (seeded)."""
-        with_metrics = sorted({int(j) for p in self.parts for j in p[0] // self.span // self.n_users})
+        with_metrics = sorted(
+            {int(j) for p in self.parts for j in p[0] // self.span // self.n_users}
+        )
         if len(with_metrics) < 2:
             return {}
         arn_job, path_job = rng_for(self.plan.seed, "metric-dimension-forms").choice(
@@ -219,7 +221,9 @@ class MetricRecorder:
                 label = f"{name} {metric}"
                 dims = [{"Name": "LabelingJobName", "Value": name}]
                 queries.append(
-                    _query(qid, account.LABELING_JOBS_NAMESPACE, metric, dims, "Maximum", label, None)
+                    _query(
+                        qid, account.LABELING_JOBS_NAMESPACE, metric, dims, "Maximum", label, None
+                    )
                 )
                 results.append(_result(qid, label, ts, v))
         return _write_calls(folder, "labeling-jobs", queries, results)

@@ -36,7 +36,9 @@ class MetricDataReader:
             queries = {q["Id"]: json.dumps(q) for q in doc.get("MetricDataQueries", [])}
             index = 0
             for result in doc["MetricDataResults"]:
-                points = list(zip(result.get("Timestamps", []), result.get("Values", []), strict=True))
+                points = list(
+                    zip(result.get("Timestamps", []), result.get("Values", []), strict=True)
+                )
                 for ts, value in points or [(None, None)]:
                     index += 1
                     out.append(

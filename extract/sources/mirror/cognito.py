@@ -30,7 +30,8 @@ class UsersReader:
 
     def discover(self) -> list[SourceFile]:
         return [
-            f for f in find(self.mirror, self.mirror / "cognito-idp", "*.json")
+            f
+            for f in find(self.mirror, self.mirror / "cognito-idp", "*.json")
             if f.key.split("/")[2] == "list-users"
         ]
 
@@ -39,7 +40,9 @@ class UsersReader:
         for f in files:
             pool = f.key.split("/")[1]
             for i, user in enumerate(_users(f.path), start=1):
-                out.append({"user_pool_id": pool, "user": json.dumps(user), **run.lineage(f.key, i)})
+                out.append(
+                    {"user_pool_id": pool, "user": json.dumps(user), **run.lineage(f.key, i)}
+                )
         return arrow_rows(self.resource, out)
 
 
@@ -85,12 +88,20 @@ class GroupMembersReader:
             for page in pages:
                 for i, user in enumerate(_users(page.path), start=1):
                     out.append(
-                        {"user_pool_id": pool, "group_name": group, "user": json.dumps(user),
-                         **run.lineage(page.key, i)}
+                        {
+                            "user_pool_id": pool,
+                            "group_name": group,
+                            "user": json.dumps(user),
+                            **run.lineage(page.key, i),
+                        }
                     )
             if len(out) == before:
                 out.append(
-                    {"user_pool_id": pool, "group_name": group, "user": None,
-                     **run.lineage(pages[0].key, 0)}
+                    {
+                        "user_pool_id": pool,
+                        "group_name": group,
+                        "user": None,
+                        **run.lineage(pages[0].key, 0),
+                    }
                 )
         return arrow_rows(self.resource, out)

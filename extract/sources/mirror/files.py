@@ -15,8 +15,10 @@ def find(root: Path, base: Path, pattern: str) -> list[SourceFile]:
     if not base.is_dir():
         return []
     found = [
-        p for p in base.rglob(pattern)
-        if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(base).parts)
+        p
+        for p in base.rglob(pattern)
+        if p.is_file()
+        and not any(part.startswith((".", "_")) for part in p.relative_to(base).parts)
     ]
     return [SourceFile.of(p, root) for p in sorted(found)]
 

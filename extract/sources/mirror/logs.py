@@ -27,8 +27,10 @@ _PLAIN_PAGE = """coalesce(json_type(s, '$.events') = 'ARRAY' and (
                    and (s->'$.events[0]'->>k) in ('VARCHAR', 'NULL'))
                or (k in ('timestamp', 'ingestionTime')
                    and (s->'$.events[0]'->>k) in ('UBIGINT', 'BIGINT', 'NULL'))))) = 0)), false)"""
-_ENVELOPE = ('{"events": [{"eventId": "VARCHAR", "logStreamName": "VARCHAR", '
-             '"timestamp": "BIGINT", "ingestionTime": "BIGINT", "message": "VARCHAR"}]}')
+_ENVELOPE = (
+    '{"events": [{"eventId": "VARCHAR", "logStreamName": "VARCHAR", '
+    '"timestamp": "BIGINT", "ingestionTime": "BIGINT", "message": "VARCHAR"}]}'
+)
 
 
 class FilterLogEventsReader:
@@ -55,8 +57,12 @@ class FilterLogEventsReader:
                   FROM (SELECT filename, content, json_structure(content) AS s
                         FROM read_text({sql_list([f.path for f in files])})))
         """)
-        general = [r[0] for r in con.execute(
-            "SELECT filename FROM _gtwh_pages WHERE NOT plain ORDER BY 1").fetchall()]
+        general = [
+            r[0]
+            for r in con.execute(
+                "SELECT filename FROM _gtwh_pages WHERE NOT plain ORDER BY 1"
+            ).fetchall()
+        ]
         prefix = str(self.mirror) + "/"
         fast = f"""
         SELECT "eventId", "logStreamName", "timestamp", "ingestionTime", message,

@@ -58,7 +58,10 @@ class LabelingJobsReader:
         for f in files:
             text, doc = _document(f.path, "LabelingJobName")
             out.append(
-                {"labeling_job_name": doc["LabelingJobName"], "response": text,
-                 **run.lineage(f.key, 1)}
+                {
+                    "labeling_job_name": doc["LabelingJobName"],
+                    "response": text,
+                    **run.lineage(f.key, 1),
+                }
             )
         return arrow_rows(self.resource, out)
