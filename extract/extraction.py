@@ -8,7 +8,7 @@ import duckdb
 
 from extract.lake import Lake
 from extract.results import ExtractionReport
-from extract.runner import Progress, Reader, Run, run_reader
+from extract.runner import Progress, Reader, Run, Runner
 from extract.settings import Settings, duckdb_memory_limit
 
 
@@ -38,9 +38,9 @@ def land(
     try:
         orphans = lake.prepare(con)
         report = ExtractionReport(run.run_id, source, absent=absent, orphans_removed=len(orphans))
-        progress = Progress()
+        runner = Runner(lake, con, run, Progress())
         for reader in readers:
-            report.results.append(run_reader(lake, con, reader, run, progress=progress))
+            report.results.append(runner.read(reader))
     finally:
         con.close()
     return report

@@ -148,16 +148,19 @@ class Lake:
         self,
         con: duckdb.DuckDBPyConnection,
         resource: str,
-        query: str,
+        rows: str | pa.Table | None,
         *,
         sources: dict[str, str],
         run_id: str,
         cursor: dict[str, Any] | None = None,
     ) -> int:
-        """Write the rows of ``query`` as one data file covering ``sources`` (key -> fingerprint).
+        """Write ``rows`` as one data file covering ``sources`` (key -> fingerprint); the only
+        write to the lake (the runner's, :meth:`extract.runner.Runner.commit`).
 
-        The query must yield the resource's columns in order, lineage included. Returns the
-        number of rows written. With no rows, only the ledger moves (the sources are consumed).
+        ``rows``: a DuckDB query yielding the resource's columns, lineage included, streamed
+        straight to Parquet (a batch is never held in memory as a whole); an Arrow table built
+        in memory; or None. Returns the number of rows written. With no rows only the ledger
+        moves: the sources are consumed, the cursor is set.
         """
         spec = RESOURCES[resource]
         ordered = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in spec.all_columns.items())
@@ -166,49 +169,27 @@ class Lake:
         ).hexdigest()[:20]
         name = f"part-{digest}.parquet"
         path = self.dataset_dir(resource) / name
-        # Streamed straight to Parquet: the batch is never held in memory as a whole.
-        rows = self._copy(con, f"SELECT {ordered} FROM ({query})", path, keep_empty=False)
+        written = 0
+        if isinstance(rows, pa.Table):
+            con.register("_gtwh_arrow", rows)
+            try:
+                written = self._copy(
+                    con, f"SELECT {ordered} FROM _gtwh_arrow", path, keep_empty=False
+                )
+            finally:
+                con.unregister("_gtwh_arrow")
+        elif rows is not None:
+            written = self._copy(con, f"SELECT {ordered} FROM ({rows})", path, keep_empty=False)
         ledger = self.ledger(resource)
-        if rows:
+        if written:
             maybe_crash("after_data_file")
-            ledger.files[name] = {"records": rows, "run_id": run_id}
+            ledger.files[name] = {"records": written, "run_id": run_id}
         for key, fingerprint in sources.items():
-            ledger.sources[key] = {"fingerprint": fingerprint, "file": name if rows else None}
+            ledger.sources[key] = {"fingerprint": fingerprint, "file": name if written else None}
         if cursor is not None:
             ledger.cursor.update(cursor)
         ledger.save()
-        return rows
-
-    def mark_consumed(self, resource: str, sources: dict[str, str]) -> None:
-        """Record source units as read without adding data (an empty or rejected unit)."""
-        ledger = self.ledger(resource)
-        for key, fingerprint in sources.items():
-            ledger.sources[key] = {"fingerprint": fingerprint, "file": None}
-        ledger.save()
-
-    def commit_arrow(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        resource: str,
-        table: pa.Table,
-        *,
-        sources: dict[str, str],
-        run_id: str,
-        cursor: dict[str, Any] | None = None,
-    ) -> int:
-        """Like :meth:`commit`, for rows built in memory (small API responses)."""
-        con.register("_gtwh_arrow", table)
-        try:
-            return self.commit(
-                con,
-                resource,
-                "SELECT * FROM _gtwh_arrow",
-                sources=sources,
-                run_id=run_id,
-                cursor=cursor,
-            )
-        finally:
-            con.unregister("_gtwh_arrow")
+        return written
 
     def glob(self, resource: str) -> str:
         return str(self.dataset_dir(resource) / "*.parquet")

@@ -3,10 +3,11 @@
 The lake is source-shaped: AWS field names, raw JSON kept as received, plus lineage columns.
 A resource's name is the one name it has in every layer:
 
-    mirror folder (``mirror_folder``) and AWS API (``aws_api``) it is read from
-    -> lake folder ``<lake>/<name>/`` -> dbt source ``<source>.<name>``
+    mirror folder (``mirror_folder``) and AWS API (``aws_api``, from ``cursors``) it is read
+    from -> lake folder ``<lake>/<name>/`` -> dbt source ``<source>.<name>``
     -> staging ``stg_<source>__<name>`` (typed in ``base_<source>__<name>`` where it has one)
-    -> checks view ``checks_<name>`` -> Great Expectations suite ``<name>``.
+    -> checks view ``checks_<name>`` -> Great Expectations suite ``<name>``;
+    the staging model's grain is ``key``.
 
 Python derives its lists from :data:`RESOURCES`; the SQL and YAML lists are checked against it
 by tests/test_resources_declared.py.
@@ -32,6 +33,18 @@ class Resource:
     description: str
     mirror_folder: str = ""  # under the mirror root; "" for rejected_files (written by us)
     aws_api: str = ""  # the AWS call(s) extract/sources/aws reads it with
+    # The columns that identify a row of the staging model (its grain; tests check it).
+    key: tuple[str, ...] = ()
+    # Where the next AWS read starts: the ledger cursor entries the AWS reader keeps, named
+    # ``<cursor>:<region>[:<scope>]``. None: the ledger's sources alone (each source unit's
+    # content fingerprint) say what is new.
+    cursors: tuple[str, ...] = ()
+
+    def cursor_key(self, cursor: str, *scope: str) -> str:
+        """The ledger cursor key of one of this resource's declared cursors, for a scope."""
+        if cursor not in self.cursors:
+            raise KeyError(f"{self.name} declares no cursor {cursor!r}")
+        return ":".join((cursor, *scope))
 
     @property
     def from_aws(self) -> bool:
@@ -75,6 +88,8 @@ RESOURCES: dict[str, Resource] = {
             "pages or CreateExportTask files; `message` is the raw record.",
             mirror_folder="logs/aws/sagemaker/groundtruth/WorkerActivity",
             aws_api="logs:FilterLogEvents; s3:GetObject of CreateExportTask files",
+            key=("activity_record_id",),
+            cursors=("aws:filter_log_events", "aws:create_export_task"),
         ),
         Resource(
             "users",
@@ -83,6 +98,7 @@ RESOURCES: dict[str, Resource] = {
             "Cognito ListUsers entries, one row per user per extraction, raw JSON.",
             mirror_folder="cognito-idp",
             aws_api="cognito-idp:ListUsers",
+            key=("cognito_user_pool_id", "cognito_sub", "extracted_at"),
         ),
         Resource(
             "group_members",
@@ -91,6 +107,7 @@ RESOURCES: dict[str, Resource] = {
             "Cognito ListUsersInGroup entries, raw JSON.",
             mirror_folder="cognito-idp",
             aws_api="cognito-idp:ListUsersInGroup",
+            key=("cognito_user_pool_id", "cognito_group_name", "cognito_sub"),
         ),
         Resource(
             "workteams",
@@ -99,6 +116,7 @@ RESOURCES: dict[str, Resource] = {
             "DescribeWorkteam responses, raw JSON.",
             mirror_folder="sagemaker/describe-workteam",
             aws_api="sagemaker:DescribeWorkteam",
+            key=("workteam_name",),
         ),
         Resource(
             "labeling_jobs",
@@ -107,6 +125,8 @@ RESOURCES: dict[str, Resource] = {
             "DescribeLabelingJob responses, raw JSON; one row per job per extraction.",
             mirror_folder="sagemaker/describe-labeling-job",
             aws_api="sagemaker:DescribeLabelingJob",
+            key=("labeling_job_name",),
+            cursors=("aws:labeling_jobs",),
         ),
         Resource(
             "metric_data",
@@ -122,6 +142,15 @@ RESOURCES: dict[str, Resource] = {
             "GetMetricData results, one row per data point, with the request query as raw JSON.",
             mirror_folder="cloudwatch/get-metric-data",
             aws_api="cloudwatch:GetMetricData",
+            key=(
+                "namespace",
+                "metric_name",
+                "stat",
+                "period_seconds",
+                "dimensions_key",
+                "period_start_at",
+            ),
+            cursors=("aws:get_metric_data",),
         ),
         Resource(
             "output_manifests",
@@ -130,6 +159,8 @@ RESOURCES: dict[str, Resource] = {
             "Lines of <job>/manifests/output/output.manifest objects in S3.",
             mirror_folder="s3",
             aws_api="s3:GetObject of <job>/manifests/output/output.manifest",
+            key=("labeling_job_name", "source_ref"),
+            cursors=("aws:job_outputs_complete",),
         ),
         Resource(
             "consolidation_responses",
@@ -138,6 +169,8 @@ RESOURCES: dict[str, Resource] = {
             "Elements of the consolidation-response/iteration-N/*.json arrays in S3.",
             mirror_folder="s3",
             aws_api="s3:GetObject of <job>/annotations/consolidated-annotation/consolidation-response/iteration-<N>/*.json",
+            key=("labeling_job_name", "iteration", "dataset_object_id"),
+            cursors=("aws:job_outputs_complete",),
         ),
         Resource(
             "auto_annotations",
@@ -146,6 +179,8 @@ RESOURCES: dict[str, Resource] = {
             "Lines of activelearning/<N>/**/auto_annotator_output.txt objects in S3.",
             mirror_folder="s3",
             aws_api="s3:GetObject of <job>/activelearning/**/auto_annotator_output.txt",
+            key=("labeling_job_name", "iteration", "dataset_object_id"),
+            cursors=("aws:job_outputs_complete",),
         ),
         Resource(
             "rejected_files",

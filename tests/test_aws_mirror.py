@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botocore.stub import Stubber
 
+from extract.lake import Lake
 from extract.resources import RESOURCES
 from extract.simulator import simulate
 from extract.sources.aws import extract_aws
@@ -142,6 +143,10 @@ def test_the_aws_lake_equals_the_mirror_lake_of_the_same_operation(aws, tmp_path
         clients=c,
     )
     assert metrics.problems == []
+    for resource in RESOURCES.values():  # every cursor a run keeps is declared by its resource
+        kept = Lake(from_aws.lake_dir).ledger(resource.name).cursor
+        assert all(k.startswith(tuple(c + ":" for c in resource.cursors)) for k in kept), kept
+        assert bool(kept) == bool(resource.cursors), (resource.name, kept)
 
     reread = 0
     for resource in RESOURCES:

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from extract.pipeline import run_etl
+from extract.resources import RESOURCES
 from extract.simulator import simulate
 from tests.conftest import isolated_settings
 
@@ -79,6 +80,24 @@ def test_the_warehouse_answers_queries(built, simulated):
     assert jobs <= set(summary.jobs) and len(jobs) >= 5
     assert tasks == summary.tasks  # the identical pairs included, the TasksAccepted events not
     assert others == summary.other_event_types == {"TasksAccepted": 2}
+
+
+def test_each_staging_model_is_unique_on_its_declared_key(built):
+    """extract/resources.py declares each staging model's grain; re-deliveries, rewritten
+    manifests and repeated extractions in the simulated operation must not break it."""
+    settings, _ = built
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    for resource in RESOURCES.values():
+        if not resource.from_aws:
+            continue
+        key = ", ".join(resource.key)
+        rows, keys, null_keys = con.execute(
+            f"select count(*), count(distinct ({key})), "
+            f"count(*) filter (where ({' is null or '.join(resource.key)} is null)) "
+            f"from {resource.staging_model}"
+        ).fetchone()
+        assert rows > 0 and keys == rows and null_keys == 0, (resource.name, rows, keys, null_keys)
+    con.close()
 
 
 def test_quarantine_holds_exactly_what_the_simulator_injected(built, simulated):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from expectations.suites import SUITES
@@ -65,3 +66,14 @@ def test_the_reconciliation_counts_every_resource_from_its_source():
 def test_the_quarantine_names_only_declared_resources():
     named = set(re.findall(r"'(\w+)' as resource", _sql("models/quality/quarantine.sql")))
     assert named and named <= FROM_AWS
+
+
+def test_every_declared_cursor_is_the_one_an_aws_reader_keeps():
+    """Each resource's ``cursors`` name ledger entries its AWS reader writes (the AWS lake test
+    checks the keys a run leaves); a cursor no module uses, or an undeclared one, fails."""
+    code = "\n".join(p.read_text() for p in (PROJECT / "extract/sources/aws").glob("*.py"))
+    used = set(re.findall(r'"(aws:[a-z_]+)"', code)) - {"aws:"}
+    declared = {c for r in RESOURCES.values() for c in r.cursors}
+    assert declared == used
+    with pytest.raises(KeyError):
+        RESOURCES["users"].cursor_key("aws:labeling_jobs", "eu-west-1")

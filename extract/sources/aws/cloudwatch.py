@@ -20,10 +20,12 @@ one per data point, the request's query as JSON, timestamps as the CLI prints th
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from extract.resources import RESOURCES
+from extract.runner import Page
 from extract.sources.aws.context import AwsRun
 from extract.sources.aws.options import resource_name
 from extract.sources.aws.responses import cli_time, digest
@@ -96,10 +98,15 @@ def query_for(metric: dict[str, Any], period: int) -> dict[str, Any]:
 
 
 def extract_metric_data(ctx: AwsRun, jobs: set[str] | None = None) -> None:
-    opts = ctx.options
-    key = f"aws:get_metric_data:{ctx.region}"
-    state = ctx.cursor(RESOURCE, key)
     result = ctx.result(RESOURCE, "GetMetricData responses")
+    ctx.land(result, _pages(ctx, jobs, result), unit="requests")
+
+
+def _pages(ctx: AwsRun, jobs: set[str] | None, result) -> Iterator[Page]:
+    """One page per GetMetricData request (all its response pages merged)."""
+    opts = ctx.options
+    key = RESOURCES[RESOURCE].cursor_key("aws:get_metric_data", ctx.region)
+    state = ctx.cursor(RESOURCE, key)
     metrics = discover_metrics(ctx, jobs)
     if not metrics:
         return
@@ -121,7 +128,6 @@ def extract_metric_data(ctx: AwsRun, jobs: set[str] | None = None) -> None:
     done = set(window["done"])
     todo = [q for q in queries if q["Id"] not in done]
     name = f"{window['start']}_{window['end']}"
-    started = time.monotonic()
     with ctx.problems.guard(RESOURCE, f"metrics {window['start']} to {window['end']}"):
         for first in range(0, len(todo), QUERIES_PER_CALL) if todo else [0]:
             batch = todo[first : first + QUERIES_PER_CALL]
@@ -136,24 +142,18 @@ def extract_metric_data(ctx: AwsRun, jobs: set[str] | None = None) -> None:
                 if last
                 else {**state, "window": window}
             )
-            result.units_seen += 1
-            result.units_new += 1
-            result.rows += ctx.commit(
+            yield Page(
                 RESOURCE,
                 rows,
-                sources={
+                {
                     f"aws:cloudwatch/get-metric-data/{ctx.region}": ctx.unique(
                         source.removeprefix("aws:")
                     )
                 },
                 cursor={key: new_state},
             )
+            result.units_seen += 1
             state = new_state
-            ctx.progress.update(
-                RESOURCE, result.units_new, None, result.rows, started, unit="requests"
-            )
-    if result.units_new:
-        ctx.progress.done()
 
 
 def _read(ctx: AwsRun, batch: list[dict[str, Any]], window: dict[str, Any], source: str) -> list:

@@ -18,9 +18,10 @@ reader lands them, after the identity setting (:mod:`extract.sources.aws.identit
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Iterator
 from typing import Any
 
+from extract.runner import Page
 from extract.sources.aws.context import AwsRun
 from extract.sources.aws.identity import Identity
 from extract.sources.aws.responses import cli_value, digest
@@ -56,7 +57,11 @@ def _latest_users(ctx: AwsRun, pool: str) -> dict[str, str]:
 
 def extract_users(ctx: AwsRun, pools: list[str], identity: Identity) -> None:
     result = ctx.result("users", "Cognito ListUsers pages")
-    started = time.monotonic()
+    ctx.land(result, _user_pages(ctx, pools, identity, result))
+
+
+def _user_pages(ctx: AwsRun, pools: list[str], identity: Identity, result) -> Iterator[Page]:
+    """One page per pool: its new and changed users (none: nothing to land)."""
     for pool in pools:
         with ctx.problems.guard("users", f"user pool {pool}"):
             latest = {} if ctx.options.full_refresh else _latest_users(ctx, pool)
@@ -82,23 +87,20 @@ def extract_users(ctx: AwsRun, pools: list[str], identity: Identity) -> None:
                                 **ctx.run.lineage(source, index),
                             }
                         )
-                ctx.progress.update(
-                    "users", result.units_seen, None, len(rows), started, unit="pages"
-                )
             if rows:
-                result.units_new += 1
-                result.rows += ctx.commit(
-                    "users",
-                    rows,
-                    sources={f"aws:cognito-idp/{pool}/list-users": ctx.unique(digest(*texts))},
-                )
-    if result.units_seen:
-        ctx.progress.done()
+                key = f"aws:cognito-idp/{pool}/list-users"
+                yield Page("users", rows, {key: ctx.unique(digest(*texts))})
 
 
 def extract_group_members(ctx: AwsRun, pools: dict[str, set[str]], identity: Identity) -> None:
     result = ctx.result("group_members", "Cognito ListUsersInGroup pages")
-    started = time.monotonic()
+    ctx.land(result, _group_pages(ctx, pools, identity, result))
+
+
+def _group_pages(
+    ctx: AwsRun, pools: dict[str, set[str]], identity: Identity, result
+) -> Iterator[Page]:
+    """One page per group whose membership changed: the whole group."""
     for pool in sorted(pools):
         for group in sorted(pools[pool]):
             with ctx.problems.guard("group_members", f"group {group} of user pool {pool}"):
@@ -122,9 +124,6 @@ def extract_group_members(ctx: AwsRun, pools: dict[str, set[str]], identity: Ide
                                 **ctx.run.lineage(source, index),
                             }
                         )
-                    ctx.progress.update(
-                        "group_members", result.units_seen, None, len(rows), started, unit="pages"
-                    )
                 key = f"aws:cognito-idp/{pool}/groups/{group}"
                 content = digest(*sorted(r["user"] for r in rows))
                 if not rows:  # an empty answer is an answer: the group has no members now
@@ -137,9 +136,4 @@ def extract_group_members(ctx: AwsRun, pools: dict[str, set[str]], identity: Ide
                         }
                     )
                 if ctx.landed_fingerprint("group_members", key) != content:
-                    result.units_new += 1
-                    result.rows += ctx.commit(
-                        "group_members", rows, sources={key: ctx.unique(content)}
-                    )
-    if result.units_seen:
-        ctx.progress.done()
+                    yield Page("group_members", rows, {key: ctx.unique(content)})

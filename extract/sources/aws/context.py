@@ -1,27 +1,32 @@
 """What every AWS extractor module shares during one run: clients, lake, state, report.
 
-State lives in the lake's ledgers (``extract.lake``): each module keeps its watermarks and
-skip-lists in ``ledger.cursor`` under a key that names the account scope (region, log group),
-and passes the new cursor to the same ``Lake.commit`` that makes the covered rows durable.
+Each module is a generator of :class:`extract.runner.Page` from its cursor, landed by
+:meth:`AwsRun.land` (the shared :class:`extract.runner.Runner`). State lives in the lake's
+ledgers (``extract.lake``): a module keeps its watermarks and skip-lists in ``ledger.cursor``
+under a key that names the account scope (region, log group), and a page carries the new cursor
+into the same commit that makes the page's rows durable.
 """
 
 from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
-from extract.lake import Lake, arrow_rows
+from extract.lake import Lake
 from extract.results import ExtractionReport
-from extract.runner import Progress, ResourceResult, Run
+from extract.runner import Page, Progress, Reader, ResourceResult, Run, Runner
 from extract.sources.aws.errors import AwsProblem, Problems
 from extract.sources.aws.options import AwsOptions
 from extract.sources.aws.session import Clients
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -59,29 +64,23 @@ class AwsRun:
             return {}
         return copy.deepcopy(self.lake.ledger(resource).cursor.get(key, {}))
 
-    def save_cursor(self, resource: str, key: str, value: dict[str, Any]) -> None:
-        """Record state that covers no new rows (e.g. "this job's output is complete")."""
-        ledger = self.lake.ledger(resource)
-        ledger.cursor[key] = value
-        ledger.save()
+    @property
+    def runner(self) -> Runner:
+        return Runner(self.lake, self.con, self.run, self.progress)
 
-    def commit(
-        self,
-        resource: str,
-        rows: list[dict[str, Any]],
-        *,
-        sources: dict[str, str],
-        cursor: dict[str, Any] | None = None,
-    ) -> int:
-        """Land rows built in memory, recording ``sources`` and ``cursor`` in the same commit."""
-        return self.lake.commit_arrow(
-            self.con,
-            resource,
-            arrow_rows(resource, rows),
-            sources=sources,
-            run_id=self.run.run_id,
-            cursor=cursor,
-        )
+    def land(
+        self, result: ResourceResult, pages: Generator[Page, None, T], unit: str = "pages"
+    ) -> T:
+        """Commit the pages of an API reader (see :meth:`extract.runner.Runner.land`)."""
+        return self.runner.land(result, pages, unit=unit)
+
+    def save_state(self, resource: str, key: str, value: dict[str, Any]) -> None:
+        """Set cursor state that covers no new rows (e.g. "this job's output is complete")."""
+        self.runner.commit(Page(resource, cursor={key: value}, units=0))
+
+    def read(self, reader: Reader) -> ResourceResult:
+        """Land a file reader's new units (S3 objects)."""
+        return self.runner.read(reader)
 
     def landed_fingerprint(self, resource: str, key: str) -> str | None:
         """The content part of a source's fingerprint (``<content>@<run id>``), if landed."""

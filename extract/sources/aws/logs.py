@@ -22,6 +22,7 @@ with ``create_export``), read incrementally by object, landed by the mirror's ex
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +30,8 @@ from botocore.exceptions import ClientError
 from botocore.paginate import TokenEncoder
 
 from extract.faults import maybe_crash
+from extract.resources import RESOURCES
+from extract.runner import Page
 from extract.sources.aws.context import AwsRun
 from extract.sources.aws.errors import AwsProblem
 
@@ -47,7 +50,7 @@ def _stamp(ms: int | None) -> str:
 
 
 def cursor_key(region: str, group: str) -> str:
-    return f"aws:filter_log_events:{region}:{group}"
+    return RESOURCES[RESOURCE].cursor_key("aws:filter_log_events", region, group)
 
 
 def _landed_event_ids(ctx: AwsRun, start: int | None, end: int) -> set[str]:
@@ -62,16 +65,19 @@ def _landed_event_ids(ctx: AwsRun, start: int | None, end: int) -> set[str]:
 
 def extract_worker_activity(ctx: AwsRun) -> None:
     """Land new worker-activity events from FilterLogEvents (see the module docstring)."""
+    result = ctx.result(RESOURCE, "FilterLogEvents pages")
+    ctx.land(result, _pages(ctx, result))
+
+
+def _pages(ctx: AwsRun, result) -> Iterator[Page]:
     opts = ctx.options
     group = opts.log_group
     key = cursor_key(ctx.region, group)
     state = ctx.cursor(RESOURCE, key)
-    result = ctx.result(RESOURCE, "FilterLogEvents pages")
-    started = time.monotonic()
     with ctx.problems.guard(RESOURCE, f"log group {group}", operation="FilterLogEvents"):
         try:
             if state.get("window"):  # an interrupted run left this window unfinished
-                _scan(ctx, key, state, result, started)
+                yield from _scan(ctx, key, state, result)
             end = _ms(min(opts.until or ctx.now, ctx.now))
             if opts.since is not None:
                 start: int | None = _ms(opts.since)
@@ -81,17 +87,15 @@ def extract_worker_activity(ctx: AwsRun) -> None:
                 start = None
             if start is None or start < end:
                 state["window"] = {"start": start, "end": end, "token": None, "pages": 0}
-                _scan(ctx, key, state, result, started)
+                yield from _scan(ctx, key, state, result)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
                 raise
             ctx.report.absent.append(f"log group {group} ({ctx.region})")
-    if result.units_new:
-        ctx.progress.done()
 
 
-def _scan(ctx: AwsRun, key: str, state: dict[str, Any], result, started: float) -> None:
-    """Read one window to its end, committing page by page; ``state`` is updated in place."""
+def _scan(ctx: AwsRun, key: str, state: dict[str, Any], result) -> Iterator[Page]:
+    """Read one window to its end, a page per response; ``state`` moves as each is durable."""
     opts = ctx.options
     window = state["window"]
     start, end = window["start"], window["end"]
@@ -108,32 +112,36 @@ def _scan(ctx: AwsRun, key: str, state: dict[str, Any], result, started: float) 
     pages = ctx.clients.paginate("logs", "filter_log_events", **kwargs, PaginationConfig=config)
     resuming, first = bool(window.get("token")), True
     try:
-        for page in pages:
+        for response in pages:
             first = False
-            _land_page(ctx, key, state, page, name, seen, result, started)
+            page, new_state = _page(ctx, key, state, response, name, seen)
+            yield page
+            state.clear()
+            state.update(new_state)
+            result.units_seen += 1
+            maybe_crash(PAGE_COMMITTED)
     except ClientError as error:
         rejected = error.response.get("Error", {}).get("Code") == "InvalidParameterException"
         if not (resuming and first and rejected):
             raise
         window["token"] = None  # the stored token expired: read the window again (ids dedupe)
-        _scan(ctx, key, state, result, started)
+        yield from _scan(ctx, key, state, result)
 
 
-def _land_page(
+def _page(
     ctx: AwsRun,
     key: str,
     state: dict[str, Any],
-    page: dict[str, Any],
+    response: dict[str, Any],
     name: str,
     seen: set[str],
-    result,
-    started: float,
-) -> None:
+) -> tuple[Page, dict[str, Any]]:
+    """One FilterLogEvents response as a page, and the module's state once it is durable."""
     window = state["window"]
     window["pages"] += 1
     source = f"aws:logs/filter_log_events/{name}/page-{window['pages']:04d}"
     rows = []
-    for index, event in enumerate(page.get("events", []), start=1):
+    for index, event in enumerate(response.get("events", []), start=1):
         event_id = event.get("eventId")
         if event_id is not None:
             if event_id in seen:
@@ -152,7 +160,7 @@ def _land_page(
                 **ctx.run.lineage(source, index),
             }
         )
-    token = page.get("nextToken")
+    token = response.get("nextToken")
     if token:
         window["token"] = token
         new_state = {**state, "window": window}
@@ -162,23 +170,14 @@ def _land_page(
             "watermark_ms": max(previous, window["end"]) if previous is not None else window["end"],
             "window": None,
         }
-    landed = ctx.commit(
+    unit = f"aws:logs/filter_log_events/{ctx.region}{ctx.options.log_group}"
+    page = Page(
         RESOURCE,
         rows,
-        sources={
-            f"aws:logs/filter_log_events/{ctx.region}{ctx.options.log_group}": ctx.unique(
-                source.removeprefix("aws:")
-            )
-        },
+        {unit: ctx.unique(source.removeprefix("aws:"))},
         cursor={key: new_state},
     )
-    state.clear()
-    state.update(new_state)
-    result.units_seen += 1
-    result.units_new += 1
-    result.rows += landed
-    ctx.progress.update(RESOURCE, result.units_new, None, result.rows, started, unit="pages")
-    maybe_crash(PAGE_COMMITTED)
+    return page, new_state
 
 
 def create_export(ctx: AwsRun, bucket: str, prefix: str) -> None:
@@ -190,7 +189,7 @@ def create_export(ctx: AwsRun, bucket: str, prefix: str) -> None:
     opts = ctx.options
     assert opts.since is not None
     start, end = _ms(opts.since), _ms(opts.until or ctx.now)
-    key = f"aws:create_export_task:{ctx.region}:{opts.log_group}"
+    key = RESOURCES[RESOURCE].cursor_key("aws:create_export_task", ctx.region, opts.log_group)
     state = ctx.cursor(RESOURCE, key)
     logs = ctx.clients.client("logs")
     task = state.get("task")
@@ -213,7 +212,7 @@ def create_export(ctx: AwsRun, bucket: str, prefix: str) -> None:
             "to": end,
             "destination": f"{bucket}/{prefix}",
         }
-        ctx.save_cursor(RESOURCE, key, {"task": task})
+        ctx.save_state(RESOURCE, key, {"task": task})
     deadline = time.monotonic() + opts.export_timeout.total_seconds()
     while True:
         described = logs.describe_export_tasks(taskId=task["id"]).get("exportTasks", [])

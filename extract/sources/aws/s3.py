@@ -2,7 +2,7 @@
 
 Objects are listed with the ``list_objects_v2`` paginator; an object is a source unit keyed
 ``aws:s3://<bucket>/<key>`` with fingerprint ``<size>:<ETag>``, so the shared runner
-(:func:`extract.runner.run_reader`) skips what the lake already holds and lands only new or
+(:meth:`extract.runner.Runner.read`) skips what the lake already holds and lands only new or
 rewritten objects. A batch is downloaded into a spool folder laid out like the mirror's
 ``s3/<bucket>/<key>`` tree and handed to the mirror's reader for that resource: the rows are
 the mirror's rows by construction, only ``_gtwh_source`` names the S3 object instead of a file.
@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.runner import Reader, Run, SourceFile, run_reader
+from extract.resources import RESOURCES
+from extract.runner import Reader, Run, SourceFile
 from extract.sources.aws.context import AwsRun
 from extract.sources.mirror.logs import ExportFileReader
 from extract.sources.mirror.s3 import (
@@ -40,7 +41,7 @@ JOB_OUTPUTS: dict[str, tuple[type, str]] = {
     ),
     "auto_annotations": (AutoAnnotationReader, "activelearning/"),
 }
-OUTPUTS_CURSOR = "aws:job_outputs_complete"
+OUTPUTS_CURSOR = "aws:job_outputs_complete"  # declared by each JOB_OUTPUTS resource
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
@@ -130,9 +131,7 @@ def land(ctx: AwsRun, reader: Reader) -> bool:
     ctx.clear_spool()
     try:
         with ctx.problems.guard(reader.resource, reader.label, operation="GetObject"):
-            ctx.report.results.append(
-                run_reader(ctx.lake, ctx.con, reader, ctx.run, progress=ctx.progress)
-            )
+            ctx.report.results.append(ctx.read(reader))
             return True
         return False
     finally:
@@ -147,7 +146,7 @@ def extract_job_outputs(ctx: AwsRun, jobs: dict[str, dict[str, Any]]) -> None:
     for resource, (mirror_cls, sub_prefix) in JOB_OUTPUTS.items():
         if not ctx.options.wants(resource):
             continue
-        cursor_key = f"{OUTPUTS_CURSOR}:{ctx.region}"
+        cursor_key = RESOURCES[resource].cursor_key(OUTPUTS_CURSOR, ctx.region)
         complete: dict[str, str] = ctx.cursor(resource, cursor_key)
         listings = []
         for name, job in sorted(jobs.items()):
@@ -172,7 +171,7 @@ def extract_job_outputs(ctx: AwsRun, jobs: dict[str, dict[str, Any]]) -> None:
             if listing.owner not in reader.failed and job.get("status") in TERMINAL:
                 complete[listing.owner] = job["modified"]
         if complete:
-            ctx.save_cursor(resource, cursor_key, complete)
+            ctx.save_state(resource, cursor_key, complete)
 
 
 def extract_export_files(ctx: AwsRun) -> None:

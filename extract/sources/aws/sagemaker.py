@@ -19,10 +19,12 @@ Calls, in this order (the tests' Stubber queues rely on it):
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.runner import ResourceResult
+from extract.resources import RESOURCES
+from extract.runner import Page, ResourceResult
 from extract.sources.aws.context import AwsRun
 from extract.sources.aws.responses import cli_json, cli_time, digest
 
@@ -39,11 +41,18 @@ class Workforce:
 
 
 def extract_workteams(ctx: AwsRun, *, land: bool) -> Workforce:
+    """Describe the work teams in scope; land the descriptions that changed if ``land``."""
+    label = "DescribeWorkteam responses"
+    result = ctx.result("workteams", label) if land else ResourceResult("workteams", label)
+    return ctx.land(result, _workteam_pages(ctx, land, result), unit="responses")
+
+
+def _workteam_pages(
+    ctx: AwsRun, land: bool, result: ResourceResult
+) -> Generator[Page, None, Workforce]:
     opts = ctx.options
     found = Workforce()
     names: list[str] = list(opts.workteams)
-    label = "DescribeWorkteam responses"
-    result = ctx.result("workteams", label) if land else ResourceResult("workteams", label)
     if not names:
         with ctx.problems.guard("workteams", "the account's work teams"):
             for page in ctx.clients.paginate("sagemaker", "list_workteams"):
@@ -73,13 +82,12 @@ def extract_workteams(ctx: AwsRun, *, land: bool) -> Workforce:
                 )
                 sources[key] = ctx.unique(digest(text))
     if rows:
-        result.units_new = len(rows)
-        result.rows = ctx.commit("workteams", rows, sources=sources)
+        yield Page("workteams", rows, sources, units=len(rows))
     return found
 
 
 def _jobs_key(region: str) -> str:
-    return f"aws:labeling_jobs:{region}"
+    return RESOURCES["labeling_jobs"].cursor_key("aws:labeling_jobs", region)
 
 
 def _needs_describe(known: dict[str, Any] | None, summary: dict[str, Any]) -> bool:
@@ -139,21 +147,29 @@ def extract_labeling_jobs(
     ctx: AwsRun, workforce: Workforce, *, land: bool
 ) -> dict[str, dict[str, Any]]:
     """Describe new, changed and unfinished jobs; return every job in scope with its state."""
+    label = "DescribeLabelingJob responses"
+    result = ctx.result("labeling_jobs", label) if land else ResourceResult("labeling_jobs", label)
+    return ctx.land(result, _job_pages(ctx, workforce, land, result), unit="jobs")
+
+
+def _job_pages(
+    ctx: AwsRun, workforce: Workforce, land: bool, result: ResourceResult
+) -> Generator[Page, None, dict[str, dict[str, Any]]]:
+    """A page per DESCRIBE_BATCH described jobs, with the jobs' states as the cursor."""
     key = _jobs_key(ctx.region)
     known: dict[str, dict[str, Any]] = ctx.cursor("labeling_jobs", key).get("jobs", {})
     summaries = _list_jobs(ctx, workforce)
-    label = "DescribeLabelingJob responses"
-    result = ctx.result("labeling_jobs", label) if land else ResourceResult("labeling_jobs", label)
     result.units_seen = len(summaries)
     todo = [n for n in sorted(summaries) if _needs_describe(known.get(n), summaries[n])]
     sagemaker = ctx.clients.client("sagemaker")
     for start in range(0, len(todo), DESCRIBE_BATCH):
         rows: list[dict[str, Any]] = []
         sources: dict[str, str] = {}
+        described = 0
         for name in todo[start : start + DESCRIBE_BATCH]:
             with ctx.problems.guard("labeling_jobs", f"labeling job {name}"):
                 response = sagemaker.describe_labeling_job(LabelingJobName=name)
-                result.units_new += 1
+                described += 1
                 text = cli_json(response)
                 known[name] = {
                     "status": response["LabelingJobStatus"],
@@ -178,9 +194,7 @@ def extract_labeling_jobs(
                         f"batch-{start // DESCRIBE_BATCH}"
                     )
                 }
-            result.rows += ctx.commit(
-                "labeling_jobs", rows, sources=sources, cursor={key: {"jobs": known}}
-            )
+            yield Page("labeling_jobs", rows, sources, {key: {"jobs": known}}, units=described)
     in_scope = set(summaries) | {
         n
         for n, j in known.items()
