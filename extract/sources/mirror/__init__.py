@@ -17,12 +17,13 @@ from extract.settings import Settings
 from extract.sources.mirror.cloudwatch import MetricDataReader
 from extract.sources.mirror.cognito import GroupMembersReader, UsersReader
 from extract.sources.mirror.logs import ExportFileReader, FilterLogEventsReader
-from extract.sources.mirror.s3 import S3_READERS
+from extract.sources.mirror.s3 import S3_READERS, S3Listing
 from extract.sources.mirror.sagemaker import LabelingJobsReader, WorkteamsReader
 
 
 def readers(mirror: Path) -> list[Reader]:
     logs = mirror / RESOURCES["worker_activity"].mirror_folder
+    s3 = S3Listing(mirror)  # listed once, when the first S3 reader runs
     return [
         FilterLogEventsReader(mirror, logs),
         ExportFileReader(mirror, logs),
@@ -31,7 +32,7 @@ def readers(mirror: Path) -> list[Reader]:
         WorkteamsReader(mirror),
         LabelingJobsReader(mirror),
         MetricDataReader(mirror),
-        *(cls(mirror) for cls in S3_READERS),
+        *(cls(mirror, s3) for cls in S3_READERS),
     ]
 
 

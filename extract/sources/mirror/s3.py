@@ -12,17 +12,31 @@ from extract.runner import Run, SourceFile, sql_list, sql_str
 from extract.sources.mirror.files import find, json_buffer_size
 
 
+class S3Listing:
+    """The mirror's ``s3/`` tree, listed once for the three readers that share it."""
+
+    def __init__(self, mirror: Path) -> None:
+        self.mirror = mirror
+        self._files: list[SourceFile] | None = None
+
+    def files(self) -> list[SourceFile]:
+        if self._files is None:
+            self._files = find(self.mirror, self.mirror / "s3", "*")
+        return self._files
+
+
 class _S3Reader:
     resource = ""
     label = ""
     key_pattern: re.Pattern[str]
 
-    def __init__(self, mirror: Path) -> None:
+    def __init__(self, mirror: Path, listing: S3Listing | None = None) -> None:
         self.mirror = mirror
         self.root = mirror / "s3"
+        self.listing = listing or S3Listing(mirror)
 
     def discover(self) -> list[SourceFile]:
-        return [f for f in find(self.mirror, self.root, "*") if self.key_pattern.search(f.key)]
+        return [f for f in self.listing.files() if self.key_pattern.search(f.key)]
 
     def _files(self, files: list[SourceFile]) -> str:
         """A CTE body with each file's bucket, key and source key, worked out once per file
