@@ -57,8 +57,8 @@ def test_the_reconciliation_counts_every_resource_from_its_source():
     lake = sql[sql.index("{%- set lake = [") : sql.index("] -%}")]
     listed = set(re.findall(r"\('(\w+)', '(\w+)'\)", lake))
     assert listed == {(r.name, r.source) for r in RESOURCES.values() if r.from_aws}
-    staged_cte = sql[sql.index("staged as (") : sql.index("activity_references as (")]
-    quoted = set(re.findall(r"'(\w+)'", staged_cte))
+    assert "ref('reconciliation_staged')" in sql
+    quoted = set(re.findall(r"'(\w+)'", _sql("models/quality/checks/reconciliation_staged.sql")))
     staged = {n for n in quoted if not n.startswith(("base_", "stg_", "checks_"))}
     assert staged == FROM_AWS
 

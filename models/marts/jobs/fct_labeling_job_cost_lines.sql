@@ -1,7 +1,7 @@
 {#-
     Every priced item of every job, one row each, with the price that applied: the price-book
-    row in effect at the item's pricing time (a team-specific row wins over an every-team row),
-    or the job's own task price for MTurk tasks. Optional components without a price are left
+    row in effect at the item's pricing time (int_price_intervals), or the job's own task price
+    for MTurk tasks. Optional components without a price are left
     out (private labor without an hourly rate costs nothing); a labeled object always gets a
     service-fee line, with a NULL price if the price book has none for its date.
 
@@ -17,10 +17,6 @@ with object_events as (
 
 task_events as (
     select * from {{ ref('int_job_task_cost_events') }}
-),
-
-price_book as (
-    select * from {{ ref('price_book') }}
 ),
 
 -- both carry the same columns; per-object lines have no change marker
@@ -42,59 +38,8 @@ cost_events as (
     {% endif %}
 ),
 
-{# The price book resolved, per component and team, into consecutive intervals between its
-    effective dates, each with the row that wins in it (a team's own row before an every-team
-    row, then the latest effective_from, then price_id): every item then falls in exactly one
-    interval (or none, before the first date), instead of a join and a ranking over all items. #}
-price_keys as (
-    select distinct
-        cost_component,
-        workteam_name
-    from cost_events
-),
-
-price_breaks as (
-    select distinct
-        k.cost_component,
-        k.workteam_name,
-        cast(unnest([p.effective_from, p.effective_to]) as timestamp) as starts_at
-    from price_keys as k
-    inner join price_book as p
-        on
-            k.cost_component = p.cost_component
-            and (p.workteam_name is null or lower(p.workteam_name) = k.workteam_name)
-),
-
-price_spans as (
-    select
-        cost_component,
-        workteam_name,
-        starts_at,
-        lead(starts_at) over (partition by cost_component, workteam_name order by starts_at) as ends_at
-    from price_breaks
-    where starts_at is not null
-),
-
 price_intervals as (
-    select
-        b.cost_component,
-        b.workteam_name,
-        b.starts_at,
-        b.ends_at,
-        p.price_id,
-        p.unit_price_usd
-    from price_spans as b
-    left join price_book as p
-        on
-            b.cost_component = p.cost_component
-            and (p.workteam_name is null or lower(p.workteam_name) = b.workteam_name)
-            and b.starts_at >= p.effective_from
-            and (p.effective_to is null or b.starts_at < p.effective_to)
-    qualify
-        row_number() over (
-            partition by b.cost_component, b.workteam_name, b.starts_at
-            order by p.workteam_name is null asc, p.effective_from desc, p.price_id asc
-        ) = 1
+    select * from {{ ref('int_price_intervals') }}
 ),
 
 priced as (

@@ -6,9 +6,7 @@
       labeled objects; a running or stopped job writes the objects it has not labeled as in
       its input manifest), each line read through the job's own label;
     - the object ids of the active-learning output against those of the consolidation
-      responses: both are the job's dataset object ids, so an auto-label id should have the
-      consolidation ids' form (a whole number when they are) and not name an object humans
-      labeled in the same job (`auto_label_id_mismatches`, a warning);
+      responses (int_job_auto_label_ids; `auto_label_id_mismatches`, a warning);
     - the S3 iterations (first labels) against HumanLabeled and MachineLabeled;
     - submitted tasks in the worker-activity log against HumanLabeled x workers per object, as
       a ratio (private teams only: AWS logs no other workforce; above 1 when objects were
@@ -30,48 +28,8 @@ activity as (
     select * from {{ ref('stg_groundtruth__worker_activity') }}
 ),
 
-consolidations as (
-    select * from {{ ref('stg_groundtruth__consolidation_responses') }}
-),
-
-auto_annotations as (
-    select * from {{ ref('stg_groundtruth__auto_annotations') }}
-),
-
-human_ids as (
-    select distinct
-        labeling_job_name,
-        dataset_object_id
-    from consolidations
-    where dataset_object_id is not null
-),
-
-human_id_forms as (
-    select
-        labeling_job_name,
-        bool_and(regexp_full_match(dataset_object_id, '[0-9]+')) as are_whole_numbers
-    from human_ids
-    group by labeling_job_name
-),
-
 auto_id_checks as (
-    select
-        a.labeling_job_name,
-        count(distinct a.dataset_object_id) as auto_labeled_ids,
-        count(distinct a.dataset_object_id) filter (
-            where h.dataset_object_id is not null or (f.are_whole_numbers and not a.is_whole_number)
-        ) as auto_label_id_mismatches
-    from (
-        select
-            *,
-            regexp_full_match(dataset_object_id, '[0-9]+') as is_whole_number
-        from auto_annotations
-    ) as a
-    left join human_ids as h
-        on a.labeling_job_name = h.labeling_job_name and a.dataset_object_id = h.dataset_object_id
-    left join human_id_forms as f on a.labeling_job_name = f.labeling_job_name
-    where a.dataset_object_id is not null
-    group by a.labeling_job_name
+    select * from {{ ref('int_job_auto_label_ids') }}
 ),
 
 manifest_counts as (

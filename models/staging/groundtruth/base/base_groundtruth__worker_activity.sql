@@ -81,40 +81,7 @@ typed as not materialized (
         occurrence_id,
         is_repeated,
         message,
-        r is null or left(ltrim(message), 1) != '{' as is_malformed,
-        "eventId" as event_id,
-        "logStreamName" as log_stream_name,
-        source_format,
-        r.worker_id,
-        r.cognito_user_pool_id,
-        r.cognito_sub_id as cognito_sub,
-        r.workteam_arn,
-        lower(regexp_extract(r.workteam_arn, 'workteam/[^/]+/(.+)$', 1)) as workteam_name,
-        r.labeling_job_arn,
-        lower(regexp_extract(r.labeling_job_arn, 'labeling-job/(.+)$', 1)) as labeling_job_name,
-        r.work_requester_account_id,
-        r.job_reference_code,
-        r.job_type,
-        r.event_type,
-        -- JSON null or an absent field means the same as "" (no such time)
-        coalesce(r.task_accepted_time, '') as task_accepted_time,
-        coalesce(r.task_submitted_time, '') as task_submitted_time,
-        coalesce(r.task_returned_time, '') as task_returned_time,
-        coalesce(r.task_declined_time, '') as task_declined_time,
-        r.event_timestamp,
-        {{ parse_worker_time('r.task_accepted_time') }} as task_accepted_at,
-        {{ parse_worker_time('r.task_submitted_time') }} as task_submitted_at,
-        {{ parse_worker_time('r.task_returned_time') }} as task_returned_at,
-        {{ parse_worker_time('r.task_declined_time') }} as task_declined_at,
-        {{ epoch_ms_to_timestamp('try_cast(r.event_timestamp as bigint) * 1000') }} as event_timestamp_at,
-        {{ epoch_ms_to_timestamp('"timestamp"') }} as event_at,
-        {{ epoch_ms_to_timestamp('"ingestionTime"') }} as ingested_at,
-        _gtwh_source as source_file,
-        _gtwh_record_index as source_record_index,
-        -- the view an eventless row belongs to: its file's folder (an export task's stream)
-        case when "eventId" is null then regexp_replace(_gtwh_source, '/[^/]*$', '') end as source_folder,
-        _gtwh_run_id as extract_run_id,
-        _gtwh_extracted_at as extracted_at
+        {{ worker_activity_columns('r') }}
     from parsed
 ),
 
@@ -134,35 +101,7 @@ closed as not materialized (
 reasoned as not materialized (
     select
         *,
-        case
-            when message is null then 'no_message'
-            when is_malformed then 'malformed_json'
-            when
-                coalesce(worker_id, '') = ''
-                or coalesce(cognito_sub, '') = ''
-                or coalesce(labeling_job_arn, '') = ''
-                or coalesce(workteam_arn, '') = ''
-                or coalesce(event_type, '') = ''
-                or coalesce(event_timestamp, '') = ''
-                then 'missing_field'
-            when coalesce(workteam_name, '') = '' or coalesce(labeling_job_name, '') = '' then 'malformed_arn'
-            -- a time that did not parse because of its zone (looked at only when it did not parse)
-            when
-                (task_accepted_at is null and {{ worker_time_zone_unknown('task_accepted_time') }})
-                or (task_submitted_at is null and {{ worker_time_zone_unknown('task_submitted_time') }})
-                or (task_returned_at is null and {{ worker_time_zone_unknown('task_returned_time') }})
-                or (task_declined_at is null and {{ worker_time_zone_unknown('task_declined_time') }})
-                then 'unknown_time_zone'
-            when
-                (task_accepted_time != '' and task_accepted_at is null)
-                or (task_submitted_time != '' and task_submitted_at is null)
-                or (task_returned_time != '' and task_returned_at is null)
-                or (task_declined_time != '' and task_declined_at is null)
-                or event_timestamp_at is null
-                then 'unparsable_timestamp'
-            when is_task_outcome and closed_at is null then 'missing_closing_time'
-            when closed_at < task_accepted_at then 'closed_before_accepted'
-        end as row_reason
+        {{ worker_activity_quarantine_reason() }} as row_reason
     from closed
 ),
 
