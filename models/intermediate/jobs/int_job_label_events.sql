@@ -3,7 +3,12 @@
     (human) and per auto_annotator_output.txt line (machine). An object labeled again in a later
     iteration keeps only its first label as `is_first_label` (as the AWS notebooks count it);
     elements without a datasetObjectId cannot be keyed and are left out.
+
+    Incremental (macros/incremental.sql), by job: a job with labels extracted since the last
+    build is recomputed whole (its first labels may move). extracted_at: the label's extraction.
 -#}
+{{ incremental_model(unique_key='labeling_job_name') }}
+
 with consolidations as (
     select * from {{ ref('stg_groundtruth__consolidation_responses') }}
 ),
@@ -19,7 +24,8 @@ human_labels as (
         dataset_object_id,
         'human' as labeled_by,
         consolidated_at as labeled_at,
-        source_file
+        source_file,
+        extracted_at
     from consolidations
     where dataset_object_id is not null
 ),
@@ -31,7 +37,8 @@ machine_labels as (
         dataset_object_id,
         'machine' as labeled_by,
         labeled_at,
-        source_file
+        source_file,
+        extracted_at
     from auto_annotations
     where dataset_object_id is not null
 ),
@@ -42,6 +49,10 @@ unioned as (
     select * from machine_labels
 ),
 
+changed as (
+    {{ rows_of_changed_jobs('unioned') }}
+),
+
 ranked as (
     select
         *,
@@ -49,7 +60,7 @@ ranked as (
             partition by labeling_job_name, dataset_object_id
             order by iteration, labeled_at, labeled_by, source_file
         ) as label_number
-    from unioned
+    from changed
 ),
 
 final as (
@@ -61,7 +72,8 @@ final as (
         labeled_at,
         source_file,
         label_number,
-        label_number = 1 as is_first_label
+        label_number = 1 as is_first_label,
+        extracted_at
     from ranked
 )
 

@@ -4,7 +4,13 @@
     tasks at the job's PublicWorkforceTaskPrice; only when that price is above 0) and the
     optional auto-labeling compute of every machine-labeled object. An item is priced at its
     label time (the job's last modification when S3 gave none).
+
+    Incremental (macros/incremental.sql), by job: a job whose label events or description
+    changed since the last build is recomputed whole. extracted_at: the later of the label's
+    and the description's extraction.
 -#}
+{{ incremental_model(unique_key='labeling_job_name') }}
+
 with label_events as (
     select * from {{ ref('int_job_label_events') }}
 ),
@@ -13,7 +19,7 @@ jobs as (
     select * from {{ ref('stg_sagemaker__labeling_jobs') }}
 ),
 
-labels as not materialized (
+labeled as not materialized (
     select
         l.labeling_job_name,
         l.iteration,
@@ -22,10 +28,15 @@ labels as not materialized (
         coalesce(l.labeled_at, j.last_modified_at) as priced_at,
         j.workteam_name,
         j.workers_per_object,
-        j.public_task_price_usd
+        j.public_task_price_usd,
+        greatest(l.extracted_at, j.extracted_at) as extracted_at
     from label_events as l
     inner join jobs as j on l.labeling_job_name = j.labeling_job_name
     where l.is_first_label
+),
+
+labels as not materialized (
+    {{ rows_of_changed_jobs('labeled') }}
 ),
 
 service_fees as (
@@ -81,7 +92,8 @@ final as (
         priced_at,
         cast(quantity as decimal(24, 9)) as quantity,
         case when cost_component = 'task_price' then 'task' else 'object' end as quantity_unit,
-        job_unit_price_usd
+        job_unit_price_usd,
+        extracted_at
     from unioned
 )
 

@@ -21,9 +21,7 @@ task_events as (
 
 -- both carry the same columns; per-object lines have no change marker
 all_cost_events as (
-    select
-        *,
-        cast(null as timestamp) as extracted_at
+    select * replace (cast(null as timestamp) as extracted_at)
     from object_events
     union all by name
     select * from task_events

@@ -16,7 +16,8 @@ staged as (
         dataset_object_id,
         annotation,
         labeled_at,
-        source_file
+        source_file,
+        extracted_at
     from base
     where quarantine_reason is null
 )

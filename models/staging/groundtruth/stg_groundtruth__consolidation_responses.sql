@@ -18,7 +18,8 @@ renamed as (
         element,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
-        _gtwh_run_id as extract_run_id
+        _gtwh_run_id as extract_run_id,
+        _gtwh_extracted_at as extracted_at
     from source
 )
 
