@@ -146,6 +146,12 @@ def _in_set(name: str, column: str, values: list, why: str, outcome: str, **kw) 
     )
 
 
+# One rule, in the users' and the group members' suites.
+SUB_IS_UUID = _flag(
+    "sub_is_uuid", "is_uuid_sub", "A Cognito `sub` is a UUID.", KEPT, show=("cognito_sub",)
+)
+
+
 def _between(name: str, column: str, low, high, why: str, outcome: str, **kw) -> Rule:
     exp = gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
     return Rule(name, exp, why, outcome, **kw)
@@ -362,13 +368,7 @@ def users() -> Suite:
                 "Every Cognito user has a `sub`: the key of every fact.",
                 "quarantined as missing_sub",
             ),
-            _flag(
-                "sub_is_uuid",
-                "is_uuid_sub",
-                "A Cognito `sub` is a UUID.",
-                KEPT,
-                show=("cognito_sub",),
-            ),
+            SUB_IS_UUID,
             _between(
                 "sub_unique",
                 "usernames_per_sub",
@@ -590,13 +590,7 @@ def group_members() -> Suite:
         keys=("source_file", "source_record_index", "cognito_group_name"),
         rules=(
             _flag("sub_present", "has_sub", "Every member has a `sub`.", KEPT),
-            _flag(
-                "sub_is_uuid",
-                "is_uuid_sub",
-                "A Cognito `sub` is a UUID.",
-                KEPT,
-                show=("cognito_sub",),
-            ),
+            SUB_IS_UUID,
             _flag(
                 "sub_known_to_cognito",
                 "sub_known_to_cognito",
