@@ -15,7 +15,9 @@ by tests/test_resources_declared.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from extract.parsing import WORKER_TYPED
 
 LINEAGE_COLUMNS: dict[str, str] = {
     "_gtwh_run_id": "VARCHAR",
@@ -39,6 +41,9 @@ class Resource:
     # ``<cursor>:<region>[:<scope>]``. None: the ledger's sources alone (each source unit's
     # content fingerprint) say what is new.
     cursors: tuple[str, ...] = ()
+    # Columns typed when a record is landed, beside its raw columns (extract/parsing.py): staging
+    # reads them instead of parsing the raw text again.
+    typed: dict[str, str] = field(default_factory=dict)
 
     def cursor_key(self, cursor: str, *scope: str) -> str:
         """The ledger cursor key of one of this resource's declared cursors, for a scope."""
@@ -64,8 +69,14 @@ class Resource:
         return self.name if self.from_aws else None
 
     @property
-    def all_columns(self) -> dict[str, str]:
+    def landed_columns(self) -> dict[str, str]:
+        """What a reader gives the lake: the raw columns and lineage."""
         return {**self.columns, **LINEAGE_COLUMNS}
+
+    @property
+    def all_columns(self) -> dict[str, str]:
+        """What the lake stores, in file order: raw, typed at landing, lineage."""
+        return {**self.columns, **self.typed, **LINEAGE_COLUMNS}
 
 
 RESOURCES: dict[str, Resource] = {
@@ -90,6 +101,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="logs:FilterLogEvents; s3:GetObject of CreateExportTask files",
             key=("activity_record_id",),
             cursors=("aws:filter_log_events", "aws:create_export_task"),
+            typed=WORKER_TYPED,
         ),
         Resource(
             "users",

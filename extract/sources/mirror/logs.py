@@ -1,8 +1,9 @@
 """Worker activity: FilterLogEvents pages (JSON) and CreateExportTask files (gzip lines).
 
 Both land in ``worker_activity`` unchanged: the event envelope as AWS gives it, the ``message``
-string untouched, and any envelope key AWS does not document in ``event_extra``. Parsing the
-message is dbt's job (staging), so the bulk path here is one DuckDB scan per batch.
+string untouched, and any envelope key AWS does not document in ``event_extra``. The lake adds
+the message's fields and times, typed, beside it (extract/parsing.py, applied by
+:func:`extract.lake.stored_rows` to every reader's rows), in the same DuckDB scan.
 """
 
 from __future__ import annotations

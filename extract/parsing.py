@@ -1,0 +1,139 @@
+"""What the lake types when it lands a record, beside the raw text it keeps (issue 14).
+
+A worker-activity event is parsed once, when it is landed: its ``message`` (the worker record,
+a JSON string with 14 string fields) is kept untouched, and beside it the lake holds the 14
+fields, the record's five times as UTC timestamps and whether the message parsed as JSON at
+all. Staging reads these columns and parses nothing again; why a row cannot be staged (its
+quarantine reason) is still decided in dbt, from these columns and the raw strings.
+
+The time layouts (docs/data-quality.md, "Worker-log times"):
+
+- Java ``Date.toString()``, ``Wed Aug 14 16:00:59 UTC 2019`` (AWS docs,
+  sms-workforce-private-tracking), in a zone of the table ``worker_time_zones`` in
+  dbt_project.yml (read from there: dbt's quarantine rule uses the same table), or
+  ``GMT+05:30`` / ``GMT-0700``;
+- ISO-8601 ``2019-08-14T16:01:04``, with or without seconds, 1-9 fraction digits (kept to the
+  microsecond), no zone (UTC), ``Z``, ``+00:00``, ``+0000`` or ``+00`` (public code that reads
+  real records parses ISO: SonerAbay/AWS-SageMaker-Groundtruth-Tracker-Slack-Bot).
+
+The common layouts go through one strptime; only the rest through the regular expressions.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+
+from extract.settings import PROJECT_DIR
+
+WORKER_FIELDS = (
+    "worker_id",
+    "cognito_user_pool_id",
+    "cognito_sub_id",
+    "task_accepted_time",
+    "task_submitted_time",
+    "task_returned_time",
+    "task_declined_time",
+    "workteam_arn",
+    "labeling_job_arn",
+    "work_requester_account_id",
+    "job_reference_code",
+    "job_type",
+    "event_type",
+    "event_timestamp",
+)
+TASK_TIMES = (
+    "task_accepted_time",
+    "task_submitted_time",
+    "task_returned_time",
+    "task_declined_time",
+)
+
+# The columns landed beside the raw event (extract/resources.py declares them as ``typed``).
+WORKER_TYPED: dict[str, str] = {
+    "message_parsed": "BOOLEAN",
+    **{f: "VARCHAR" for f in WORKER_FIELDS},
+    **{t.removesuffix("_time") + "_at": "TIMESTAMP" for t in TASK_TIMES},
+    "event_timestamp_at": "TIMESTAMP",
+}
+
+_RECORD = "{" + ", ".join(f'"{f}": "VARCHAR"' for f in WORKER_FIELDS) + "}"
+_JAVA_RE = (
+    "^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +([0-9]{1,2}) ([0-9]{2}:[0-9]{2}:[0-9]{2}) ([A-Za-z]+)"
+    "([+-][0-9]{1,2}(:?[0-9]{2})?)? ([0-9]{4})$"
+)
+_ISO_RE = (
+    "^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})(:([0-9]{2})([.]([0-9]{1,9}))?)?"
+    "(Z|([+-])([0-9]{2}):?([0-9]{2})?)?$"
+)
+_COMMON_LAYOUTS = (
+    "%a %b %d %H:%M:%S UTC %Y",
+    "%a %b %d %H:%M:%S GMT %Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+)
+
+
+@cache
+def worker_time_zones() -> dict[str, int]:
+    """Zone abbreviation -> minutes east of UTC: dbt_project.yml's ``worker_time_zones``."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return {str(k): int(v) for k, v in project["vars"]["worker_time_zones"].items()}
+
+
+def _java_offset_minutes(zone: str, sign_part: str) -> str:
+    """Minutes east of UTC of a Java-layout zone plus an optional "+hh[:mm]" (NULL if unknown)."""
+    cases = " ".join(f"WHEN '{z}' THEN {m}" for z, m in worker_time_zones().items())
+    return (
+        f"(CASE {zone} {cases} END + CASE"
+        f" WHEN {sign_part} = '' THEN 0"
+        f" WHEN {zone} NOT IN ('GMT', 'UTC') THEN NULL"
+        f" ELSE (CASE WHEN left({sign_part}, 1) = '-' THEN -1 ELSE 1 END) * ("
+        f"CAST(regexp_extract({sign_part}, '^[+-]([0-9]{{1,2}})', 1) AS INT) * 60"
+        f" + coalesce(CAST(nullif(regexp_extract({sign_part}, '([0-9]{{2}})$', 1), '') AS INT), 0)"
+        f" * (CASE WHEN length({sign_part}) > 3 THEN 1 ELSE 0 END)) END)"
+    )
+
+
+def worker_time_sql(expr: str) -> str:
+    """DuckDB SQL: a worker-log time string as a UTC timestamp (NULL: empty or unparsable)."""
+    x = f"nullif({expr}, '')"
+    j = f"regexp_extract({x}, '{_JAVA_RE}', ['mon', 'day', 'hms', 'zone', 'off', 'offm', 'year'])"
+    i = (
+        f"regexp_extract({x}, '{_ISO_RE}', "
+        "['d', 'hm', 'ss', 's', 'fs', 'f', 'z', 'sign', 'oh', 'om'])"
+    )
+    layouts = ", ".join(f"'{f}'" for f in _COMMON_LAYOUTS)
+    return (
+        f"coalesce(try_strptime({x}, [{layouts}]), "
+        f"try_strptime({j}.mon || ' ' || {j}.day || ' ' || {j}.year || ' ' || {j}.hms, "
+        f"'%b %d %Y %H:%M:%S') - to_minutes({_java_offset_minutes(j + '.zone', j + '.off')}), "
+        f"try_cast({i}.d || ' ' || {i}.hm || ':' || coalesce(nullif({i}.s, ''), '00')"
+        f" || CASE WHEN {i}.f != '' THEN '.' || left({i}.f, 6) ELSE '' END AS TIMESTAMP)"
+        f" - to_minutes(CASE WHEN {i}.d = '' THEN NULL WHEN {i}.sign = '' THEN 0"
+        f" ELSE (CASE WHEN {i}.sign = '-' THEN -1 ELSE 1 END)"
+        f" * (CAST({i}.oh AS INT) * 60 + coalesce(CAST(nullif({i}.om, '') AS INT), 0)) END))"
+    )
+
+
+def worker_activity_typed(relation: str, raw_columns: list[str]) -> str:
+    """The landed rows of ``relation`` (raw columns) with the typed columns beside them: the
+    message is parsed once, into a struct, and every typed column is read from it."""
+    raw = ", ".join(f'"{c}"' for c in raw_columns)
+    fields = ", ".join(f"_r.{f} AS {f}" for f in WORKER_FIELDS)
+    times = ", ".join(
+        f"{worker_time_sql('_r.' + t)} AS {t.removesuffix('_time')}_at" for t in TASK_TIMES
+    )
+    return f"""
+        SELECT {raw}, _r IS NOT NULL AS message_parsed, {fields}, {times},
+               make_timestamp((try_cast(_r.event_timestamp AS BIGINT) * 1000)::BIGINT * 1000)
+                   AS event_timestamp_at
+        FROM (SELECT *, try(from_json(message, '{_RECORD}')) AS _r FROM ({relation}))
+    """
+
+
+# resource -> the function adding its typed columns at landing (extract/lake.py applies it).
+TYPERS = {"worker_activity": worker_activity_typed}
