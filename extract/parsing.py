@@ -98,18 +98,23 @@ def _java_offset_minutes(zone: str, sign_part: str) -> str:
     )
 
 
-def worker_time_sql(expr: str) -> str:
-    """DuckDB SQL: a worker-log time string as a UTC timestamp (NULL: empty or unparsable)."""
+def worker_time_fast_sql(expr: str) -> str:
+    """DuckDB SQL: a worker-log time in one of the common layouts, else NULL."""
+    layouts = ", ".join(f"'{f}'" for f in _COMMON_LAYOUTS)
+    return f"try_strptime(nullif({expr}, ''), [{layouts}])"
+
+
+def worker_time_rest_sql(expr: str) -> str:
+    """DuckDB SQL: a worker-log time in the other layouts (a zone of the table, an offset, a
+    fraction, no seconds), as a UTC timestamp, else NULL."""
     x = f"nullif({expr}, '')"
     j = f"regexp_extract({x}, '{_JAVA_RE}', ['mon', 'day', 'hms', 'zone', 'off', 'offm', 'year'])"
     i = (
         f"regexp_extract({x}, '{_ISO_RE}', "
         "['d', 'hm', 'ss', 's', 'fs', 'f', 'z', 'sign', 'oh', 'om'])"
     )
-    layouts = ", ".join(f"'{f}'" for f in _COMMON_LAYOUTS)
     return (
-        f"coalesce(try_strptime({x}, [{layouts}]), "
-        f"try_strptime({j}.mon || ' ' || {j}.day || ' ' || {j}.year || ' ' || {j}.hms, "
+        f"coalesce(try_strptime({j}.mon || ' ' || {j}.day || ' ' || {j}.year || ' ' || {j}.hms, "
         f"'%b %d %Y %H:%M:%S') - to_minutes({_java_offset_minutes(j + '.zone', j + '.off')}), "
         f"try_cast({i}.d || ' ' || {i}.hm || ':' || coalesce(nullif({i}.s, ''), '00')"
         f" || CASE WHEN {i}.f != '' THEN '.' || left({i}.f, 6) ELSE '' END AS TIMESTAMP)"
@@ -121,17 +126,23 @@ def worker_time_sql(expr: str) -> str:
 
 def worker_activity_typed(relation: str, raw_columns: list[str]) -> str:
     """The landed rows of ``relation`` (raw columns) with the typed columns beside them: the
-    message is parsed once, into a struct, and every typed column is read from it."""
+    message is parsed once, into a struct, and every typed column is read from it. A time is
+    tried in the common layouts first; only a time none of them reads goes through the regular
+    expressions (a CASE branch, evaluated for those rows alone: most times never reach it)."""
     raw = ", ".join(f'"{c}"' for c in raw_columns)
     fields = ", ".join(f"_r.{f} AS {f}" for f in WORKER_FIELDS)
+    fast = ", ".join(f"{worker_time_fast_sql('_r.' + t)} AS _fast_{t}" for t in TASK_TIMES)
     times = ", ".join(
-        f"{worker_time_sql('_r.' + t)} AS {t.removesuffix('_time')}_at" for t in TASK_TIMES
+        f"CASE WHEN _fast_{t} IS NOT NULL OR coalesce(_r.{t}, '') = '' THEN _fast_{t}"
+        f" ELSE {worker_time_rest_sql('_r.' + t)} END AS {t.removesuffix('_time')}_at"
+        for t in TASK_TIMES
     )
     return f"""
         SELECT {raw}, _r IS NOT NULL AS message_parsed, {fields}, {times},
                make_timestamp((try_cast(_r.event_timestamp AS BIGINT) * 1000)::BIGINT * 1000)
                    AS event_timestamp_at
-        FROM (SELECT *, try(from_json(message, '{_RECORD}')) AS _r FROM ({relation}))
+        FROM (SELECT *, {fast}
+              FROM (SELECT *, try(from_json(message, '{_RECORD}')) AS _r FROM ({relation})))
     """
 
 
