@@ -1,5 +1,12 @@
 """What the lake types when it lands a record, beside the raw text it keeps (issue 14).
 
+Each record is parsed once, when it is landed; staging reads the typed columns. The raw text
+stays in the lake untouched (lossless), and quarantine reasons are still decided in dbt, from
+the typed columns and the raw text. Typed at landing: worker events (below) and the S3
+labeling output (output-manifest lines, consolidation-response elements, active-learning
+lines; see their functions). :data:`TYPERS` maps each resource to its function;
+:func:`extract.lake.stored_rows` applies it to every reader's rows.
+
 A worker-activity event is parsed once, when it is landed: its ``message`` (the worker record,
 a JSON string with 14 string fields) is kept untouched, and beside it the lake holds the 14
 fields, the record's five times as UTC timestamps and whether the message parsed as JSON at
@@ -146,5 +153,136 @@ def worker_activity_typed(relation: str, raw_columns: list[str]) -> str:
     """
 
 
+# The S3 labeling output (shapes: https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html,
+# sms-reusing-data.html, sms-data-verify-manifest.html; active learning as the AWS notebooks
+# read it, aws/amazon-sagemaker-examples ground_truth_object_detection_tutorial): the job name
+# and iteration from the object key, and from each line or element what staging reads.
+_NOT_LABELS = "('source-metadata', 'source-ref-metadata')"
+_LABEL = (
+    "STRUCT(label_attribute_name VARCHAR, is_metadata_object BOOLEAN, human_annotated VARCHAR, "
+    "creation_date_raw VARCHAR, labeled_at TIMESTAMP WITH TIME ZONE, metadata_job_name VARCHAR, "
+    "label_type VARCHAR, failure_reason VARCHAR, adjustment_status VARCHAR)[]"
+)
+MANIFEST_TYPED: dict[str, str] = {
+    "labeling_job_name": "VARCHAR",
+    "line_is_object": "BOOLEAN",
+    "names_object": "BOOLEAN",
+    "source_ref": "VARCHAR",
+    "labels": _LABEL,
+}
+CONSOLIDATION_TYPED: dict[str, str] = {
+    "labeling_job_name": "VARCHAR",
+    "iteration": "INTEGER",
+    "consolidated_at": "TIMESTAMP",
+    "dataset_object_id": "VARCHAR",
+}
+AUTO_ANNOTATION_TYPED: dict[str, str] = {
+    "labeling_job_name": "VARCHAR",
+    "iteration": "INTEGER",
+    "dataset_object_id": "VARCHAR",
+    "annotation": "VARCHAR",
+    "annotation_is_object": "BOOLEAN",
+    "labeled_at": "TIMESTAMP",
+    "human_annotated": "VARCHAR",
+}
+
+
+def _is_object(expr: str) -> str:
+    return f"coalesce(try(json_type({expr})) = 'OBJECT', false)"
+
+
+def output_manifest_typed(relation: str, raw_columns: list[str]) -> str:
+    """A manifest line: whether it is a JSON object, names its data object (``source-ref`` or
+    ``source``), and every label of the line (one ``<attribute>`` + ``<attribute>-metadata`` pair
+    per job that wrote it, in line order; ``source-ref-metadata`` describes a 3D frame, not a
+    label) with its metadata's fields."""
+    raw = ", ".join(f'"{c}"' for c in raw_columns)
+    return f"""
+        SELECT {raw},
+               lower(regexp_extract(key, '([^/]+)/manifests/output/output\\.manifest$', 1))
+                   AS labeling_job_name,
+               _doc IS NOT NULL AS line_is_object,
+               json_extract(_doc, '$."source-ref"') IS NOT NULL
+                   OR json_extract(_doc, '$.source') IS NOT NULL AS names_object,
+               coalesce(json_extract_string(_doc, '$."source-ref"'),
+                        json_extract_string(_doc, '$.source')) AS source_ref,
+               list_transform(_raw_labels, l -> {{
+                   'label_attribute_name': l.label_attribute_name,
+                   'is_metadata_object': coalesce(json_type(l.meta) = 'OBJECT', false),
+                   'human_annotated': json_extract_string(l.meta, '$."human-annotated"'),
+                   'creation_date_raw': json_extract_string(l.meta, '$."creation-date"'),
+                   'labeled_at': try_strptime(
+                       json_extract_string(l.meta, '$."creation-date"'),
+                       ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S%z']),
+                   'metadata_job_name': regexp_replace(
+                       json_extract_string(l.meta, '$."job-name"'), '^labeling-job/', ''),
+                   'label_type': json_extract_string(l.meta, '$.type'),
+                   'failure_reason': json_extract_string(l.meta, '$."failure-reason"'),
+                   'adjustment_status': json_extract_string(l.meta, '$."adjustment-status"')
+               }}) AS labels
+        FROM (
+            SELECT *,
+                   list_transform(
+                       list_filter(json_keys(_doc),
+                                   k -> k LIKE '%-metadata' AND k NOT IN {_NOT_LABELS}),
+                       k -> {{'label_attribute_name': k[:-10],
+                              'meta': json_extract(_doc, '$."' || replace(k, '"', '\\"') || '"')}}
+                   ) AS _raw_labels
+            FROM (SELECT *, CASE WHEN {_is_object("line")} THEN line END AS _doc
+                  FROM ({relation}))
+        )
+    """
+
+
+def consolidation_response_typed(relation: str, raw_columns: list[str]) -> str:
+    """A consolidation-response element: job, iteration and time from the key, the object id."""
+    raw = ", ".join(f'"{c}"' for c in raw_columns)
+    return f"""
+        SELECT {raw},
+               lower(regexp_extract(key, '([^/]+)/annotations/consolidated-annotation/', 1))
+                   AS labeling_job_name,
+               CAST(regexp_extract(key, '/iteration-([0-9]+)/', 1) AS INTEGER) AS iteration,
+               try_strptime(regexp_extract(key, '/([^/]+)\\.json$', 1),
+                            ['%Y-%m-%d_%H:%M:%S', '%Y-%m-%d_%H_%M_%S']) AS consolidated_at,
+               json_extract_string(element, '$.datasetObjectId') AS dataset_object_id
+        FROM ({relation})
+    """
+
+
+def auto_annotation_typed(relation: str, raw_columns: list[str]) -> str:
+    """An active-learning line: the object id, then any whitespace, then the JSON (the AWS
+    notebooks split on any whitespace); its first label's creation date and human-annotated."""
+    raw = ", ".join(f'"{c}"' for c in raw_columns)
+    return f"""
+        SELECT {raw},
+               lower(regexp_extract(key, '([^/]+)/activelearning/', 1)) AS labeling_job_name,
+               try_cast(nullif(regexp_extract(key, '/activelearning/([0-9]+)/', 1), '')
+                        AS INTEGER) AS iteration,
+               _first AS dataset_object_id,
+               _rest AS annotation,
+               _doc IS NOT NULL AS annotation_is_object,
+               try_strptime(json_extract_string(_meta, '$."creation-date"'),
+                            ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S']) AS labeled_at,
+               json_extract_string(_meta, '$."human-annotated"') AS human_annotated
+        FROM (
+            SELECT *,
+                   json_extract(_doc, '$."' || list_filter(json_keys(_doc),
+                       k -> k LIKE '%-metadata' AND k NOT IN {_NOT_LABELS})[1] || '"') AS _meta
+            FROM (
+                SELECT *, CASE WHEN {_is_object("_rest")} THEN _rest END AS _doc
+                FROM (SELECT *, regexp_extract(line, '^\\s*(\\S+)', 1) AS _first,
+                             nullif(regexp_extract(line, '^\\s*\\S+\\s+(.*\\S)\\s*$', 1), '')
+                                 AS _rest
+                      FROM ({relation}))
+            )
+        )
+    """
+
+
 # resource -> the function adding its typed columns at landing (extract/lake.py applies it).
-TYPERS = {"worker_activity": worker_activity_typed}
+TYPERS = {
+    "worker_activity": worker_activity_typed,
+    "output_manifests": output_manifest_typed,
+    "consolidation_responses": consolidation_response_typed,
+    "auto_annotations": auto_annotation_typed,
+}

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.parsing import WORKER_TYPED
+from extract.parsing import (
+    AUTO_ANNOTATION_TYPED,
+    CONSOLIDATION_TYPED,
+    MANIFEST_TYPED,
+    WORKER_TYPED,
+)
 
 LINEAGE_COLUMNS: dict[str, str] = {
     "_gtwh_run_id": "VARCHAR",
@@ -173,6 +178,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="s3:GetObject of <job>/manifests/output/output.manifest",
             key=("labeling_job_name", "source_ref"),
             cursors=("aws:job_outputs_complete",),
+            typed=MANIFEST_TYPED,
         ),
         Resource(
             "consolidation_responses",
@@ -183,6 +189,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="s3:GetObject of <job>/annotations/consolidated-annotation/consolidation-response/iteration-<N>/*.json",
             key=("labeling_job_name", "iteration", "dataset_object_id"),
             cursors=("aws:job_outputs_complete",),
+            typed=CONSOLIDATION_TYPED,
         ),
         Resource(
             "auto_annotations",
@@ -193,6 +200,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="s3:GetObject of <job>/activelearning/**/auto_annotator_output.txt",
             key=("labeling_job_name", "iteration", "dataset_object_id"),
             cursors=("aws:job_outputs_complete",),
+            typed=AUTO_ANNOTATION_TYPED,
         ),
         Resource(
             "rejected_files",
