@@ -25,6 +25,8 @@ def connect_scratch(
         config["temp_directory"] = str(temp_directory)
     con = duckdb.connect(config=config)
     con.execute("SET TimeZone = 'UTC'")
+    # a long landing query would otherwise draw DuckDB's progress bar into the run's output
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
