@@ -37,8 +37,12 @@ _ENVELOPE = (
 class FilterLogEventsReader:
     resource = "worker_activity"
     label = "FilterLogEvents pages"
-    # A batch's parsed pages are held in memory while they are written: keep batches small.
-    max_bytes = 96 * 1024 * 1024
+    # A batch's parsed pages are held in memory while they are typed and written, so batches
+    # stay bounded; but a batch of fewer than 122,880 events (DuckDB's row group) is typed on
+    # one thread. 256 MB of pages is about 280,000 events: typing runs on both threads, and the
+    # landing connection's memory limit still holds (1M events: pages 8.8 s -> 5.3 s against
+    # 96 MB batches, peak RSS of the whole extraction 1.13 GB).
+    max_bytes = 256 * 1024 * 1024
 
     def __init__(self, mirror: Path, group_dir: Path) -> None:
         self.mirror, self.group_dir = mirror, group_dir
