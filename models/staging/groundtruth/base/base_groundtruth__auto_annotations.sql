@@ -13,8 +13,51 @@ with source as (
     {{ new_lake_rows('auto_annotations') }}
 ),
 
--- what the line holds was read when it was landed (extract/parsing.py: the object id, then any
--- whitespace, then the JSON, as the AWS notebooks split it)
+split as (
+    {#- The object id, then any whitespace, then the JSON (the AWS notebooks split on any
+        whitespace: aws/amazon-sagemaker-examples, ground_truth_object_detection_tutorial). -#}
+    select
+        *,
+        regexp_extract(line, '^\s*(\S+)', 1) as first_token,
+        nullif(regexp_extract(line, '^\s*\S+\s+(.*\S)\s*$', 1), '') as rest
+    from source
+),
+
+renamed as (
+    select
+        bucket,
+        key,
+        lower(regexp_extract(key, '([^/]+)/activelearning/', 1)) as labeling_job_name,
+        try_cast(nullif(regexp_extract(key, '/activelearning/([0-9]+)/', 1), '') as integer) as iteration,
+        first_token as dataset_object_id,
+        rest as annotation,
+        _gtwh_source as source_file,
+        _gtwh_record_index as source_record_index,
+        _gtwh_run_id as extract_run_id,
+        _gtwh_extracted_at as extracted_at,
+        line
+    from split
+),
+
+checked as (
+    select
+        *,
+        case when {{ json_is_object('annotation') }} then annotation end as doc
+    from renamed
+),
+
+extracted as (
+    select
+        *,
+        json_extract(
+            doc,
+            '$."' || list_filter(
+                json_keys(doc), k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+            )[1] || '"'
+        ) as meta
+    from checked
+),
+
 typed as (
     select
         bucket,
@@ -23,18 +66,20 @@ typed as (
         iteration,
         dataset_object_id,
         annotation,
-        labeled_at,
-        _gtwh_source as source_file,
-        human_annotated,
-        _gtwh_record_index as source_record_index,
-        _gtwh_run_id as extract_run_id,
-        _gtwh_extracted_at as extracted_at,
+        try_strptime(
+            json_extract_string(meta, '$."creation-date"'), ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S']
+        ) as labeled_at,
+        source_file,
+        json_extract_string(meta, '$."human-annotated"') as human_annotated,
+        source_record_index,
+        extract_run_id,
+        extracted_at,
         case
             when iteration is null then 'unparsable_iteration'
-            when not annotation_is_object then 'malformed_json'
+            when doc is null then 'malformed_json'
         end as quarantine_reason,
         line
-    from source
+    from extracted
 ),
 
 final as (

@@ -27,25 +27,78 @@ with source as (
     {{ new_lake_rows('output_manifests') }}
 ),
 
--- the line's labels and object were read when it was landed (extract/parsing.py)
+checked as (
+    select
+        *,
+        case when {{ json_is_object('line') }} then line end as doc
+    from source
+),
+
+keyed as (
+    select
+        *,
+        list_transform(
+            list_filter(
+                json_keys(doc),
+                k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+            ),
+            k -> {
+                'label_attribute_name': k[:-10],
+                'meta': json_extract(doc, '$."' || replace(k, '"', '\"') || '"')
+            }
+        ) as raw_labels
+    from checked
+),
+
+typed as (
+    select
+        *,
+        list_transform(
+            raw_labels,
+            l -> {
+                'label_attribute_name': l.label_attribute_name,
+                'is_metadata_object': coalesce(json_type(l.meta) = 'OBJECT', false),
+                'human_annotated': json_extract_string(l.meta, '$."human-annotated"'),
+                'creation_date_raw': json_extract_string(l.meta, '$."creation-date"'),
+                'labeled_at': try_strptime(
+                    json_extract_string(l.meta, '$."creation-date"'),
+                    ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S%z']
+                ),
+                'metadata_job_name': regexp_replace(
+                    json_extract_string(l.meta, '$."job-name"'), '^labeling-job/', ''
+                ),
+                'label_type': json_extract_string(l.meta, '$.type'),
+                'failure_reason': json_extract_string(l.meta, '$."failure-reason"'),
+                'adjustment_status': json_extract_string(l.meta, '$."adjustment-status"')
+            }
+        ) as labels
+    from keyed
+),
+
 renamed as (
     select
         bucket,
         key,
-        labeling_job_name,
-        source_ref,
+        lower(regexp_extract(key, '([^/]+)/manifests/output/output\.manifest$', 1))
+            as labeling_job_name,
+        coalesce(
+            json_extract_string(doc, '$."source-ref"'), json_extract_string(doc, '$.source')
+        ) as source_ref,
         labels,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
         _gtwh_run_id as extract_run_id,
         _gtwh_extracted_at as extracted_at,
         case
-            when not line_is_object then 'malformed_json'
-            when not names_object then 'missing_field'
+            when doc is null then 'malformed_json'
+            when
+                json_extract(doc, '$."source-ref"') is null
+                and json_extract(doc, '$.source') is null
+                then 'missing_field'
             when not list_bool_and(list_transform(labels, l -> l.is_metadata_object)) then 'wrong_type'
         end as quarantine_reason,
         line
-    from source
+    from typed
 ),
 
 final as (
