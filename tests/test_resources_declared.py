@@ -77,3 +77,18 @@ def test_every_declared_cursor_is_the_one_an_aws_reader_keeps():
     assert declared == used
     with pytest.raises(KeyError):
         RESOURCES["users"].cursor_key("aws:labeling_jobs", "eu-west-1")
+
+
+def test_the_spark_registration_declares_every_resource_with_its_columns():
+    """macros/spark.sql registers each lake folder as a Spark table with the columns
+    extract/resources.py declares (Spark cannot read an empty folder's schema file)."""
+    import ast
+
+    sql = _sql("macros/spark.sql")
+    body = sql[sql.index("{% macro lake_columns()") :]
+    body = body[body.index("return(") + len("return(") : body.index(") }}")]
+    declared = ast.literal_eval(body)
+    assert declared == {name: r.all_columns for name, r in RESOURCES.items()}
+    types = sql[sql.index("{% macro spark_lake_types()") :]
+    mapped = set(re.findall(r"'([A-Z]+)': '", types))
+    assert {t for r in RESOURCES.values() for t in r.all_columns.values()} <= mapped

@@ -1,0 +1,66 @@
+{#- The Spark target (profiles.yml `spark`, docs/scale-out.md).
+
+    register_lake() runs at the start of every run (on-run-start): on Spark it registers each
+    source's lake folder (the Parquet files extract/lake.py writes) as an external table of the
+    source's schema, `<source>.<table>`, which is what source() renders to there. Nothing is
+    copied: the table is the folder. Its columns are the lake's declared ones (lake_columns()
+    below), so Spark never infers a schema from a sample of files and an empty folder (only
+    `_schema.parquet`, which Spark skips like every file whose name starts with "_") registers
+    too. The table is dropped and created afresh each run (dropping an external table leaves
+    its files), so the part files a run added are seen.
+    On DuckDB it renders nothing: sources read the Parquet directly (dbt_project.yml). -#}
+{% macro register_lake() -%}
+    {{ return(adapter.dispatch('register_lake')()) }}
+{%- endmacro %}
+
+{% macro default__register_lake() -%}{%- endmacro %}
+
+{% macro spark__register_lake() -%}
+    {%- if execute -%}
+        {%- set lake = env_var('GTWH_LAKE_DIR', 'data/lake') -%}
+        {%- set schemas = [] -%}
+        {%- for node in graph.sources.values() -%}
+            {%- if node.schema not in schemas -%}
+                {%- do run_query('create database if not exists ' ~ node.schema) -%}
+                {%- do schemas.append(node.schema) -%}
+            {%- endif -%}
+            {%- set folder = lake ~ '/' ~ node.name -%}
+            {%- set declared = lake_columns().get(node.name) -%}
+            {%- if declared is none -%}
+                {%- do exceptions.raise_compiler_error('source ' ~ node.name ~ ' is not in lake_columns() (macros/spark.sql)') -%}
+            {%- endif -%}
+            {%- set columns = [] -%}
+            {%- for name, type in declared.items() -%}
+                {%- do columns.append('`' ~ name ~ '` ' ~ spark_lake_types()[type]) -%}
+            {%- endfor -%}
+            {%- do run_query('drop table if exists ' ~ node.schema ~ '.' ~ node.identifier) -%}
+            {%- do run_query(
+                'create table ' ~ node.schema ~ '.' ~ node.identifier ~ ' (' ~ columns | join(', ')
+                ~ ") using parquet location '" ~ folder ~ "'") -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The lake's columns per resource, as extract/resources.py declares them (Resource.all_columns;
+    tests/test_resources_declared.py checks the two are the same). -#}
+{% macro lake_columns() -%}
+    {{ return({
+        'worker_activity': {'eventId': 'VARCHAR', 'logStreamName': 'VARCHAR', 'timestamp': 'BIGINT', 'ingestionTime': 'BIGINT', 'message': 'VARCHAR', 'event_extra': 'VARCHAR', 'export_line_prefix': 'VARCHAR', 'source_format': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'users': {'user_pool_id': 'VARCHAR', 'user': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'group_members': {'user_pool_id': 'VARCHAR', 'group_name': 'VARCHAR', 'user': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'workteams': {'workteam_name': 'VARCHAR', 'response': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'labeling_jobs': {'labeling_job_name': 'VARCHAR', 'response': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'metric_data': {'query_id': 'VARCHAR', 'query': 'VARCHAR', 'label': 'VARCHAR', 'status_code': 'VARCHAR', 'point_timestamp': 'VARCHAR', 'point_value': 'DOUBLE', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'output_manifests': {'bucket': 'VARCHAR', 'key': 'VARCHAR', 'line': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'consolidation_responses': {'bucket': 'VARCHAR', 'key': 'VARCHAR', 'element': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'auto_annotations': {'bucket': 'VARCHAR', 'key': 'VARCHAR', 'line': 'VARCHAR', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'},
+        'rejected_files': {'resource': 'VARCHAR', 'reason': 'VARCHAR', 'detail': 'VARCHAR', 'size_bytes': 'BIGINT', '_gtwh_run_id': 'VARCHAR', '_gtwh_extracted_at': 'TIMESTAMP', '_gtwh_source': 'VARCHAR', '_gtwh_record_index': 'BIGINT'}
+    }) }}
+{%- endmacro %}
+
+{#- The lake's DuckDB types as Spark reads them from the Parquet files: DuckDB writes TIMESTAMP
+    without a zone (isAdjustedToUTC=false), which is Spark's timestamp_ntz. -#}
+{% macro spark_lake_types() -%}
+    {{ return({'VARCHAR': 'string', 'BIGINT': 'bigint', 'INTEGER': 'int', 'DOUBLE': 'double',
+               'BOOLEAN': 'boolean', 'TIMESTAMP': 'timestamp_ntz', 'DATE': 'date'}) }}
+{%- endmacro %}
