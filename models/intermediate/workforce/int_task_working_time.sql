@@ -29,7 +29,7 @@ with activity as (
     where is_task_outcome
 ),
 
-tasks as not materialized (
+tasks as {{ not_materialized() }} (
     select
         activity_record_id as task_outcome_id,
         cognito_sub,

@@ -5,7 +5,7 @@
     dim_workers_history. No username or email: join worker_identities on cognito_sub for those.
 -#}
 -- not materialized: each use reads only the columns it needs from the table
-with working_time as not materialized (
+with working_time as {{ not_materialized() }} (
     select * from {{ ref('int_task_working_time') }}
 ),
 

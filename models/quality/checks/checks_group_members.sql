@@ -24,10 +24,7 @@ members as (
         user_pool_id as cognito_user_pool_id,
         group_name as cognito_group_name,
         "user" is null as is_placeholder,
-        nullif(list_filter(
-            try(from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]')),
-            a -> a.name = 'sub'
-        )[1].value, '') as cognito_sub
+        nullif({{ first_where(aws_name_values('"user"', '$.Attributes', lenient=true), "a -> a.name = 'sub'") }}.value, '') as cognito_sub
     from source
 ),
 

@@ -18,10 +18,7 @@ checked as (
 typed as (
     select
         user_pool_id as cognito_user_pool_id,
-        nullif(list_filter(
-            try(from_json(doc -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]')),
-            a -> a.name = 'sub'
-        )[1].value, '') as cognito_sub,
+        nullif({{ first_where(aws_name_values('doc', '$.Attributes', lenient=true), "a -> a.name = 'sub'") }}.value, '') as cognito_sub,
         {{ json_text('doc', '$.Username') }} as username,
         {{ json_text('doc', '$.UserStatus') }} as user_status,
         case
@@ -62,7 +59,7 @@ reasoned as (
 
 final as (
     select
-        * exclude (username, raw_user, enabled_type),
+        * {{ star_exclude() }} (username, raw_user, enabled_type),
         username is not null as has_username,
         case when quarantine_reason is not null then raw_user end as raw_user
     from reasoned

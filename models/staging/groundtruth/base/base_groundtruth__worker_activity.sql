@@ -35,11 +35,11 @@
 
 {{ incremental_model(unique_key='occurrence_id') }}
 
-with source as not materialized (
+with source as {{ not_materialized() }} (
     {{ new_lake_rows('worker_activity') }}
 ),
 
-keyed as not materialized (
+keyed as {{ not_materialized() }} (
     select
         *,
         hash(message, "timestamp") as message_hash
@@ -66,7 +66,7 @@ repeated as (
 
 -- Not materialized (here and below): each branch reads only its own rows, and the filter on
 -- is_repeated reaches the join before anything is parsed; keeping every row would cost more.
-parsed as not materialized (
+parsed as {{ not_materialized() }} (
     select
         keyed.*,
         {{ occurrence_digest }} as occurrence_id,
@@ -76,7 +76,7 @@ parsed as not materialized (
     left join repeated on keyed.message_hash = repeated.message_hash
 ),
 
-typed as not materialized (
+typed as {{ not_materialized() }} (
     select
         occurrence_id,
         is_repeated,
@@ -85,7 +85,7 @@ typed as not materialized (
     from parsed
 ),
 
-closed as not materialized (
+closed as {{ not_materialized() }} (
     select
         *,
         -- an event of another type (TasksAccepted, ...) is staged, but it closes no task
@@ -98,7 +98,7 @@ closed as not materialized (
     from typed
 ),
 
-reasoned as not materialized (
+reasoned as {{ not_materialized() }} (
     select
         *,
         {{ worker_activity_quarantine_reason() }} as row_reason

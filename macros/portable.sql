@@ -1,0 +1,163 @@
+{#-
+    SQL that differs between DuckDB (the default engine) and Spark (the scale-out target,
+    docs/scale-out.md), one dispatched macro per construct. Each default__ version renders
+    exactly the SQL the models had before they were made portable (the DuckDB build is
+    unchanged); each spark__ version renders its Spark equivalent.
+-#}
+
+{#- A CTE DuckDB must inline into each use (`as not materialized (...)`): on DuckDB each use
+    then reads only the columns it needs. Spark always inlines CTEs: nothing. -#}
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized')()) }}
+{%- endmacro %}
+{% macro default__not_materialized() -%}not materialized{%- endmacro %}
+{% macro spark__not_materialized() -%}{%- endmacro %}
+
+{#- `select * exclude (a, b)`: Spark spells it `* except (a, b)`. -#}
+{% macro star_exclude() -%}
+    {{ return(adapter.dispatch('star_exclude')()) }}
+{%- endmacro %}
+{% macro default__star_exclude() -%}exclude{%- endmacro %}
+{% macro spark__star_exclude() -%}except{%- endmacro %}
+
+{#- The elements of a list for which a lambda holds. -#}
+{% macro list_where(list, lambda) -%}
+    {{ return(adapter.dispatch('list_where')(list, lambda)) }}
+{%- endmacro %}
+{% macro default__list_where(list, lambda) -%}list_filter({{ list }}, {{ lambda }}){%- endmacro %}
+{% macro spark__list_where(list, lambda) -%}filter({{ list }}, {{ lambda }}){%- endmacro %}
+
+{#- The strings at a JSON path with one `[*]` ('$.A[*].B'), as a list (NULL if there is no
+    array at the path before `[*]`). -#}
+{% macro json_text_list(expr, path) -%}
+    {{ return(adapter.dispatch('json_text_list')(expr, path)) }}
+{%- endmacro %}
+{% macro default__json_text_list(expr, path) -%}
+    json_extract_string({{ expr }}, '{{ path }}')
+{%- endmacro %}
+{% macro spark__json_text_list(expr, path) -%}
+    {%- set head, tail = path.split('[*]', 1) -%}
+    transform(
+        from_json(get_json_object({{ expr }}, '{{ head }}'), 'array<string>'),
+        e -> {{ 'get_json_object(e, \'$' ~ tail ~ '\')' if tail else 'e' }}
+    )
+{%- endmacro %}
+
+{#- Each element of a list through a lambda. -#}
+{% macro list_map(list, lambda) -%}
+    {{ return(adapter.dispatch('list_map')(list, lambda)) }}
+{%- endmacro %}
+{% macro default__list_map(list, lambda) -%}list_transform({{ list }}, {{ lambda }}){%- endmacro %}
+{% macro spark__list_map(list, lambda) -%}transform({{ list }}, {{ lambda }}){%- endmacro %}
+
+{#- A list sorted ascending (no NULL elements in this project's uses). -#}
+{% macro list_sorted(list) -%}
+    {{ return(adapter.dispatch('list_sorted')(list)) }}
+{%- endmacro %}
+{% macro default__list_sorted(list) -%}list_sort({{ list }}){%- endmacro %}
+{% macro spark__list_sorted(list) -%}array_sort({{ list }}){%- endmacro %}
+
+{#- A list of strings joined by a separator. -#}
+{% macro list_join(list, separator) -%}
+    {{ return(adapter.dispatch('list_join')(list, separator)) }}
+{%- endmacro %}
+{% macro default__list_join(list, separator) -%}array_to_string({{ list }}, {{ separator }}){%- endmacro %}
+{% macro spark__list_join(list, separator) -%}array_join({{ list }}, {{ separator }}){%- endmacro %}
+
+{#- A list literal of expressions. -#}
+{% macro list_of(items) -%}
+    {{ return(adapter.dispatch('list_of')(items)) }}
+{%- endmacro %}
+{% macro default__list_of(items) -%}[{{ items | join(', ') }}]{%- endmacro %}
+{% macro spark__list_of(items) -%}array({{ items | join(', ') }}){%- endmacro %}
+
+{#- The first element of a list for which a lambda holds (NULL when none). -#}
+{% macro first_where(list, lambda) -%}
+    {{ return(adapter.dispatch('first_where')(list, lambda)) }}
+{%- endmacro %}
+{% macro default__first_where(list, lambda) -%}list_filter({{ list }}, {{ lambda }})[1]{%- endmacro %}
+{% macro spark__first_where(list, lambda) -%}try_element_at(filter({{ list }}, {{ lambda }}), 1){%- endmacro %}
+
+{#- AWS's list of {"Name": ..., "Value": ...} objects at a JSON path (Cognito user attributes,
+    CloudWatch dimensions), as a list of structs with fields Name and Value. AWS's keys are
+    capitalised: Spark's from_json matches field names by case, so the struct's are too (a
+    lambda may still read them as d.name: Spark resolves struct fields ignoring case).
+    `lenient`: NULL instead of an error when the text is not JSON (Spark's from_json always is). -#}
+{% macro aws_name_values(expr, path, lenient=false) -%}
+    {{ return(adapter.dispatch('aws_name_values')(expr, path, lenient)) }}
+{%- endmacro %}
+{% macro default__aws_name_values(expr, path, lenient) -%}
+    {%- set parsed = 'from_json(' ~ expr ~ " -> '" ~ path ~ "', '[{\"Name\": \"VARCHAR\", \"Value\": \"VARCHAR\"}]')" -%}
+    {{ 'try(' ~ parsed ~ ')' if lenient else parsed }}
+{%- endmacro %}
+{% macro spark__aws_name_values(expr, path, lenient) -%}
+    from_json(get_json_object({{ expr }}, '{{ path }}'), 'array<struct<Name: string, Value: string>>')
+{%- endmacro %}
+
+{#- True when a lambda holds for every element of a list (NULL for a NULL list). -#}
+{% macro list_all(list, lambda) -%}
+    {{ return(adapter.dispatch('list_all')(list, lambda)) }}
+{%- endmacro %}
+{% macro default__list_all(list, lambda) -%}list_bool_and(list_transform({{ list }}, {{ lambda }})){%- endmacro %}
+{% macro spark__list_all(list, lambda) -%}forall({{ list }}, {{ lambda }}){%- endmacro %}
+
+{#- The number of elements of a list (NULL for a NULL list). -#}
+{% macro list_length(list) -%}
+    {{ return(adapter.dispatch('list_length')(list)) }}
+{%- endmacro %}
+{% macro default__list_length(list) -%}len({{ list }}){%- endmacro %}
+{% macro spark__list_length(list) -%}size({{ list }}){%- endmacro %}
+
+{#- The first element of a list (NULL when it is empty). -#}
+{% macro list_first(list) -%}
+    {{ return(adapter.dispatch('list_first')(list)) }}
+{%- endmacro %}
+{% macro default__list_first(list) -%}{{ list }}[1]{%- endmacro %}
+{% macro spark__list_first(list) -%}try_element_at({{ list }}, 1){%- endmacro %}
+
+{#- One row per element of a list, with its 1-based position: two select-list items
+    `<alias>` and `<position_alias>` (a NULL or empty list gives no row). -#}
+{% macro unnest_numbered(list, alias, position_alias) -%}
+    {{ return(adapter.dispatch('unnest_numbered')(list, alias, position_alias)) }}
+{%- endmacro %}
+{% macro default__unnest_numbered(list, alias, position_alias) -%}
+    unnest({{ list }}) as {{ alias }},
+        unnest(generate_series(1, len({{ list }}))) as {{ position_alias }}
+{%- endmacro %}
+{% macro spark__unnest_numbered(list, alias, position_alias) -%}
+    inline(transform({{ list }}, (x, i) -> named_struct('{{ alias }}', x, '{{ position_alias }}', i + 1)))
+{%- endmacro %}
+
+{#- One row per expression, each cast to `type` (a select-list item named `alias`). -#}
+{% macro unnest_cast(items, type, alias) -%}
+    {{ return(adapter.dispatch('unnest_cast')(items, type, alias)) }}
+{%- endmacro %}
+{% macro default__unnest_cast(items, type, alias) -%}
+    cast(unnest([{{ items | join(', ') }}]) as {{ type }}) as {{ alias }}
+{%- endmacro %}
+{% macro spark__unnest_cast(items, type, alias) -%}
+    explode(array({% for i in items %}cast({{ i }} as {{ type }}){{ ', ' if not loop.last }}{% endfor %})) as {{ alias }}
+{%- endmacro %}
+
+{#- A text parsed as a timestamp with the first of several strptime formats that fits; NULL
+    when none does. Spark: the same formats as Java patterns (the %-codes this project uses; a
+    literal T quoted with chr(39), as string literals are read without escapes there). -#}
+{% macro try_parse_time(expr, formats) -%}
+    {{ return(adapter.dispatch('try_parse_time')(expr, formats)) }}
+{%- endmacro %}
+{% macro default__try_parse_time(expr, formats) -%}
+    try_strptime({{ expr }}, [{% for f in formats %}'{{ f }}'{{ ', ' if not loop.last }}{% endfor %}])
+{%- endmacro %}
+{% macro spark__try_parse_time(expr, formats) -%}
+    {%- set codes = {'%Y': 'yyyy', '%m': 'MM', '%d': 'dd', '%H': 'HH', '%M': 'mm', '%S': 'ss',
+                     '%f': 'SSSSSS', 'T': "', chr(39), 'T', chr(39), '"} -%}
+    coalesce(
+        {%- for f in formats %}
+        {%- set ns = namespace(java=f) -%}
+        {%- for code, java in codes.items() -%}
+            {%- set ns.java = ns.java.replace(code, java) -%}
+        {%- endfor %}
+        try_to_timestamp({{ expr }}, concat('{{ ns.java }}')){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
