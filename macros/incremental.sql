@@ -212,5 +212,7 @@
     models are rebuilt whole on every run, as tables, from the same SQL with is_incremental()
     false; the fingerprint and digests (table comments) are not kept. docs/scale-out.md. -#}
 {% macro spark__incremental_model(strategy, unique_key, digests) -%}
+    {#- the strategy's own keys (partition_key, replace_from) do not apply here -#}
+    {%- do kwargs.clear() -%}
     {{ config(materialized='table', file_format='parquet') }}
 {%- endmacro %}

@@ -161,3 +161,15 @@
         {%- endfor %}
     )
 {%- endmacro %}
+
+{#- The number of distinct non-NULL values of an expression over a window partition. Spark has
+    no DISTINCT in window functions: the size of the set of values. -#}
+{% macro count_distinct_over(expr, partition_by) -%}
+    {{ return(adapter.dispatch('count_distinct_over')(expr, partition_by)) }}
+{%- endmacro %}
+{% macro default__count_distinct_over(expr, partition_by) -%}
+    count(distinct {{ expr }}) over (partition by {{ partition_by }})
+{%- endmacro %}
+{% macro spark__count_distinct_over(expr, partition_by) -%}
+    size(collect_set({{ expr }}) over (partition by {{ partition_by }}))
+{%- endmacro %}

@@ -23,8 +23,8 @@ members as (
         _gtwh_record_index as source_record_index,
         user_pool_id as cognito_user_pool_id,
         group_name as cognito_group_name,
-        "user" is null as is_placeholder,
-        nullif({{ first_where(aws_name_values('"user"', '$.Attributes', lenient=true), "a -> a.name = 'sub'") }}.value, '') as cognito_sub
+        {{ adapter.quote('user') }} is null as is_placeholder,
+        nullif({{ first_where(aws_name_values(adapter.quote('user'), '$.Attributes', lenient=true), "a -> a.name = 'sub'") }}.value, '') as cognito_sub
     from source
 ),
 

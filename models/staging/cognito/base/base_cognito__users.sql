@@ -11,7 +11,7 @@ with source as (
 checked as (
     select
         *,
-        case when {{ json_is_object('"user"') }} then "user" end as doc
+        case when {{ json_is_object(adapter.quote('user')) }} then {{ adapter.quote('user') }} end as doc
     from source
 ),
 
@@ -32,7 +32,7 @@ typed as (
         {{ json_text('doc', '$.UserCreateDate') }} as user_create_date_raw,
         {{ json_text('doc', '$.UserLastModifiedDate') }} as user_last_modified_date_raw,
         doc is null as is_malformed,
-        "user" as raw_user,
+        {{ adapter.quote('user') }} as raw_user,
         _gtwh_extracted_at as extracted_at,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
@@ -52,7 +52,7 @@ reasoned as (
                 or (user_last_modified_date_raw is not null and user_modified_at is null)
                 then 'unparsable_timestamp'
         end as quarantine_reason,
-        count(distinct username) over (partition by cognito_user_pool_id, cognito_sub) as usernames_per_sub,
+        {{ count_distinct_over('username', 'cognito_user_pool_id, cognito_sub') }} as usernames_per_sub,
         count(*) over (partition by extract_run_id, cognito_user_pool_id, cognito_sub) as listings_in_run
     from typed
 ),
