@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from extract.faults import maybe_crash
+from extract.parsing import TYPERS
 from extract.resources import RESOURCES, Resource
 
 SCHEMA_FILE = "_schema.parquet"
@@ -119,7 +120,29 @@ class Lake:
                     removed.append(path)
             if not (folder / SCHEMA_FILE).exists():
                 self._write_schema(con, resource, folder / SCHEMA_FILE)
+            else:
+                self._upgrade(con, resource, folder)
         return removed
+
+    def _upgrade(self, con: duckdb.DuckDBPyConnection, resource: Resource, folder: Path) -> int:
+        """Bring a dataset written by an earlier version to the declared columns (a column
+        typed at landing that its files lack, issue 14): each data file is rewritten from its
+        own raw columns, atomically, then the schema file. Idempotent, so a run that dies
+        half-way upgrades again. Returns the number of files rewritten."""
+        schema = folder / SCHEMA_FILE
+        if _columns(con, schema) == list(resource.all_columns):
+            return 0
+        files = sorted(self.ledger(resource.name).files)
+        for name in files:
+            have = set(_columns(con, folder / name))
+            landed = ", ".join(
+                f'"{c}"' if c in have else f'NULL::{t} AS "{c}"'
+                for c, t in resource.landed_columns.items()
+            )
+            relation = f"(SELECT {landed} FROM read_parquet('{folder / name}'))"
+            self._copy(con, stored_rows(resource, relation), folder / name)
+        self._write_schema(con, resource, schema)
+        return len(files)
 
     def _write_schema(self, con: duckdb.DuckDBPyConnection, resource: Resource, path: Path) -> None:
         cols = ", ".join(f'NULL::{t} AS "{c}"' for c, t in resource.all_columns.items())
@@ -163,7 +186,6 @@ class Lake:
         moves: the sources are consumed, the cursor is set.
         """
         spec = RESOURCES[resource]
-        ordered = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in spec.all_columns.items())
         digest = hashlib.sha256(
             json.dumps(sorted(sources.items())).encode() + resource.encode()
         ).hexdigest()[:20]
@@ -173,13 +195,11 @@ class Lake:
         if isinstance(rows, pa.Table):
             con.register("_gtwh_arrow", rows)
             try:
-                written = self._copy(
-                    con, f"SELECT {ordered} FROM _gtwh_arrow", path, keep_empty=False
-                )
+                written = self._copy(con, stored_rows(spec, "_gtwh_arrow"), path, keep_empty=False)
             finally:
                 con.unregister("_gtwh_arrow")
         elif rows is not None:
-            written = self._copy(con, f"SELECT {ordered} FROM ({rows})", path, keep_empty=False)
+            written = self._copy(con, stored_rows(spec, f"({rows})"), path, keep_empty=False)
         ledger = self.ledger(resource)
         if written:
             maybe_crash("after_data_file")
@@ -198,6 +218,21 @@ class Lake:
         return {name: self.ledger(name).records for name in RESOURCES}
 
 
+def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
+
+
+def stored_rows(spec: Resource, relation: str) -> str:
+    """The rows of ``relation`` (a reader's: the resource's raw columns and lineage) as the lake
+    stores them: cast to the declared types, with the columns typed at landing beside them."""
+    landed = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in spec.landed_columns.items())
+    query = f"SELECT {landed} FROM {relation}"
+    if spec.typed:
+        query = TYPERS[spec.name](query, list(spec.landed_columns))
+    stored = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in spec.all_columns.items())
+    return f"SELECT {stored} FROM ({query})"
+
+
 def arrow_rows(resource: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     """Build an Arrow table with the resource's columns (lineage included) from dicts."""
     spec = RESOURCES[resource]
@@ -211,6 +246,6 @@ def arrow_rows(resource: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     return pa.table(
         {
             c: pa.array([r.get(c) for r in rows], type=arrow_types[t])
-            for c, t in spec.all_columns.items()
+            for c, t in spec.landed_columns.items()
         }
     )

@@ -15,7 +15,14 @@ by tests/test_resources_declared.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from extract.parsing import (
+    AUTO_ANNOTATION_TYPED,
+    CONSOLIDATION_TYPED,
+    MANIFEST_TYPED,
+    WORKER_TYPED,
+)
 
 LINEAGE_COLUMNS: dict[str, str] = {
     "_gtwh_run_id": "VARCHAR",
@@ -39,6 +46,9 @@ class Resource:
     # ``<cursor>:<region>[:<scope>]``. None: the ledger's sources alone (each source unit's
     # content fingerprint) say what is new.
     cursors: tuple[str, ...] = ()
+    # Columns typed when a record is landed, beside its raw columns (extract/parsing.py): staging
+    # reads them instead of parsing the raw text again.
+    typed: dict[str, str] = field(default_factory=dict)
 
     def cursor_key(self, cursor: str, *scope: str) -> str:
         """The ledger cursor key of one of this resource's declared cursors, for a scope."""
@@ -64,8 +74,14 @@ class Resource:
         return self.name if self.from_aws else None
 
     @property
-    def all_columns(self) -> dict[str, str]:
+    def landed_columns(self) -> dict[str, str]:
+        """What a reader gives the lake: the raw columns and lineage."""
         return {**self.columns, **LINEAGE_COLUMNS}
+
+    @property
+    def all_columns(self) -> dict[str, str]:
+        """What the lake stores, in file order: raw, typed at landing, lineage."""
+        return {**self.columns, **self.typed, **LINEAGE_COLUMNS}
 
 
 RESOURCES: dict[str, Resource] = {
@@ -90,6 +106,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="logs:FilterLogEvents; s3:GetObject of CreateExportTask files",
             key=("activity_record_id",),
             cursors=("aws:filter_log_events", "aws:create_export_task"),
+            typed=WORKER_TYPED,
         ),
         Resource(
             "users",
@@ -161,6 +178,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="s3:GetObject of <job>/manifests/output/output.manifest",
             key=("labeling_job_name", "source_ref"),
             cursors=("aws:job_outputs_complete",),
+            typed=MANIFEST_TYPED,
         ),
         Resource(
             "consolidation_responses",
@@ -171,6 +189,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="s3:GetObject of <job>/annotations/consolidated-annotation/consolidation-response/iteration-<N>/*.json",
             key=("labeling_job_name", "iteration", "dataset_object_id"),
             cursors=("aws:job_outputs_complete",),
+            typed=CONSOLIDATION_TYPED,
         ),
         Resource(
             "auto_annotations",
@@ -181,6 +200,7 @@ RESOURCES: dict[str, Resource] = {
             aws_api="s3:GetObject of <job>/activelearning/**/auto_annotator_output.txt",
             key=("labeling_job_name", "iteration", "dataset_object_id"),
             cursors=("aws:job_outputs_complete",),
+            typed=AUTO_ANNOTATION_TYPED,
         ),
         Resource(
             "rejected_files",

@@ -64,15 +64,24 @@
     {%- if relation is none -%}
         {%- do return({}) -%}
     {%- endif -%}
+    {%- do return(table_state(this)) -%}
+{% endmacro %}
+
+{#- The JSON state in a table's comment ({} if none). -#}
+{% macro table_state(relation) %}
     {%- set found = run_query(
-        "select comment from duckdb_tables() where database_name = '" ~ this.database
-        ~ "' and schema_name = '" ~ this.schema ~ "' and table_name = '" ~ this.identifier ~ "'"
+        "select comment from duckdb_tables() where database_name = '" ~ relation.database
+        ~ "' and schema_name = '" ~ relation.schema ~ "' and table_name = '" ~ relation.identifier ~ "'"
     ) -%}
     {%- set comment = found.rows[0][0] if found.rows else none -%}
     {%- if not comment or not comment.startswith('{') -%}
         {%- do return({}) -%}
     {%- endif -%}
     {%- do return(fromjson(comment)) -%}
+{% endmacro %}
+
+{% macro write_table_state(relation, state) %}
+    {%- do run_query("comment on table " ~ relation ~ " is '" ~ (tojson(state) | replace("'", "''")) ~ "'") -%}
 {% endmacro %}
 
 {% macro stored_fingerprint() %}
@@ -105,6 +114,14 @@
 {% macro record_incremental_fingerprint(digest_query=none) %}
     {%- set state = {'fingerprint': incremental_fingerprint(),
                      'digests': job_input_digests(digest_query)} -%}
+    {#- The watermark after this build, and the one its rows were last tested to (kept by an
+        incremental build, dropped by a full one; moved by record_tested_watermarks when the
+        model's tests pass: macros/tests/new_rows.sql). -#}
+    {%- if execute -%}
+        {%- set now = run_query('select max(extracted_at)::varchar from ' ~ this).rows[0][0] -%}
+        {%- do state.update({'watermark': now,
+                             'tested_to': stored_state().get('tested_to') if is_incremental() else none}) -%}
+    {%- endif -%}
     comment on table {{ this }} is '{{ tojson(state) | replace("'", "''") }}'
 {% endmacro %}
 

@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from extract.lake import Lake
+from extract.resources import RESOURCES
 from extract.sources.mirror import extract_mirror
 from tests.awsfiles import event, export_line, record, t, write_export, write_page
 
@@ -146,3 +148,80 @@ def test_row_groups_of_long_lines_stay_small_enough_to_read_in_little_memory(tmp
     assert biggest <= 20 * 2**20, biggest
     small = duckdb.connect(config={"memory_limit": "200MB", "threads": 2})
     assert small.sql(f"select count(*), sum(length(line)) from '{files}'").fetchone()[0] == 60000
+
+
+TYPED = (
+    "message_parsed",
+    "worker_id",
+    "cognito_sub_id",
+    "task_accepted_time",
+    "task_submitted_time",
+    "event_type",
+    "event_timestamp",
+    "task_accepted_at",
+    "task_submitted_at",
+    "task_returned_at",
+    "event_timestamp_at",
+)
+
+
+def _typed_rows(settings) -> list[tuple]:
+    return _lake_rows(settings, "worker_activity", "message, " + ", ".join(TYPED))
+
+
+def test_worker_events_land_with_their_fields_and_times_typed_beside_the_raw_message(
+    settings, mirror
+):
+    """Parse once (issue 14): the lake holds the record's fields and its times as timestamps,
+    each equal to what Python reads from the kept message; a message that is not JSON is kept
+    and marked, with no fields."""
+    events = _pages(mirror, 2, 3)
+    events.append(event("{cut off", at=t(9, 5)))
+    write_page(mirror, "2026-10-01/page-000009.json", events[-1:])
+    extract_mirror(settings, mirror)
+    rows = _typed_rows(settings)
+    assert len(rows) == 7
+    for message, *typed in rows:
+        got = dict(zip(TYPED, typed, strict=True))
+        if message == "{cut off":
+            assert got["message_parsed"] is False and got["worker_id"] is None
+            continue
+        rec = json.loads(message)
+        assert got["message_parsed"] is True
+        for f in ("worker_id", "cognito_sub_id", "task_accepted_time", "event_type"):
+            assert got[f] == rec[f]
+
+        def java(text: str):
+            return datetime.strptime(text, "%a %b %d %H:%M:%S UTC %Y")
+
+        assert got["task_accepted_at"] == java(rec["task_accepted_time"])
+        assert got["task_submitted_at"] == java(rec["task_submitted_time"])
+        assert got["task_returned_at"] is None  # "" is no time
+        assert got["event_timestamp_at"] == datetime.fromtimestamp(
+            int(rec["event_timestamp"]), UTC
+        ).replace(tzinfo=None)
+
+
+def test_a_lake_landed_before_typing_at_landing_is_upgraded_in_place(settings, mirror):
+    """A lake an earlier version wrote (raw columns only) gains the typed columns on the next
+    run, from each file's own messages: same files, same rows, same values as a fresh landing."""
+    _pages(mirror, 3, 4)
+    extract_mirror(settings, mirror)
+    fresh = _typed_rows(settings)
+    folder = settings.lake_dir / "worker_activity"
+    typed = ", ".join(f'"{c}"' for c in RESOURCES["worker_activity"].typed)
+    files = sorted(folder.glob("*.parquet"))
+    for path in files:  # what the earlier version wrote: no typed columns
+        duckdb.sql(
+            f"copy (select * exclude ({typed}) from read_parquet('{path}')) "
+            f"to '{path}.old' (format parquet)"
+        )
+        os.replace(f"{path}.old", path)
+    old = duckdb.sql(f"select * from read_parquet('{folder}/part-*.parquet')").columns
+    assert "task_accepted_at" not in old
+    report = extract_mirror(settings, mirror)
+    assert report.rows_by_resource()["worker_activity"] == 0  # nothing landed again
+    assert sorted(folder.glob("*.parquet")) == files
+    assert _typed_rows(settings) == fresh
+    columns = duckdb.sql(f"select * from read_parquet('{folder}/*.parquet')").columns
+    assert columns == list(RESOURCES["worker_activity"].all_columns)

@@ -43,9 +43,11 @@ STAGE_LABELS = {
 }
 GB = 1024**3
 TARGET_FLOOR_RATIO = 3.0
-TARGET_MEMORY = 2 * GB
+# Issue 14's targets at 10M events on 2 cores.
+TARGET_MEMORY = 1.5 * GB
 TARGET_INCREMENT_SHARE = 0.05
-TARGET_PEER_RATIO = 5.0
+TARGET_PEER_RATIO = 3.0  # extract + staging against the peer (which only parses)
+TARGET_NO_DATA_S = 5.0
 
 
 @dataclass
@@ -618,24 +620,38 @@ def targets(r: BenchResult) -> list[str]:
     floor_cpu = min(f.cpu_s for f in r.good_floors)
     peer_cpu_rate = (r.peer.result.get("events", 0) / r.peer.cpu_s) if r.peer and r.peer.ok else 0
     verdict = lambda ok: "met" if ok else "**missed**"  # noqa: E731
+    # the peer only parses: extract + staging is what compares with it
+    parse = [s for s in full.stages if s.label.endswith((": extract", ": staging"))]
+    parse_wall, parse_cpu = sum(s.wall_s for s in parse), sum(s.cpu_s for s in parse)
+    parse_rate = full.events / parse_wall if parse_wall else 0
+    first_noop = r.runs.get("noop")
+    quiet = max(x.wall_s for x in (first_noop, noop) if x is not None)
     return [
         "| target | goal | measured (wall time, as the target is set) | | by CPU time |",
         "|---|---|---|---|---|",
         f"| whole pipeline vs floor | <= {TARGET_FLOOR_RATIO:.0f}x | {ratio:.2f}x (full run"
         + (f"; rebuild {rebuild.wall_s / floor:.2f}x" if rebuild and rebuild.ok else "")
         + f") | {verdict(ratio <= TARGET_FLOOR_RATIO)} | {full.cpu_s / floor_cpu:.2f}x |",
-        f"| peak memory (RssAnon, summed over processes) | < 2 GB | {_gb(worst.peak_anon_bytes)}"
+        f"| peak memory (RssAnon, summed over processes) | < {_gb(TARGET_MEMORY)} GB | "
+        f"{_gb(worst.peak_anon_bytes)}"
         f" GB in '{worst.label}' (its VmRSS {_gb(worst.peak_rss_bytes)} GB) | "
         f"{verdict(worst.peak_anon_bytes < TARGET_MEMORY)} | |",
         f"| incremental run (+1%) | <= no new data + 5% of full = {noop.wall_s:,.1f} + "
         f"{TARGET_INCREMENT_SHARE * full.wall_s:,.1f} = {budget:,.1f} s | {inc.wall_s:,.1f} s | "
         f"{verdict(inc.wall_s <= budget)} | {inc.cpu_s:,.1f} s vs "
         f"{noop.cpu_s + TARGET_INCREMENT_SHARE * full.cpu_s:,.1f} s |",
-        f"| events/s vs peer | >= {TARGET_PEER_RATIO:.0f}x | {rate:,.0f} vs {peer_rate:,.0f} "
-        f"= {rate / peer_rate if peer_rate else 0:.2f}x | "
-        f"{verdict(peer_rate > 0 and rate >= TARGET_PEER_RATIO * peer_rate)} | "
+        f"| events/s of extract + staging vs peer | >= {TARGET_PEER_RATIO:.0f}x | "
+        f"{parse_rate:,.0f} vs {peer_rate:,.0f} = {parse_rate / peer_rate if peer_rate else 0:.2f}x"
+        f" | {verdict(peer_rate > 0 and parse_rate >= TARGET_PEER_RATIO * peer_rate)} | "
+        f"{full.events / parse_cpu if parse_cpu else 0:,.0f} vs {peer_cpu_rate:,.0f} per "
+        f"CPU-second = "
+        f"{full.events / parse_cpu / peer_cpu_rate if parse_cpu and peer_cpu_rate else 0:.2f}x |",
+        f"| events/s of the whole pipeline vs peer | reported | {rate:,.0f} vs {peer_rate:,.0f} "
+        f"= {rate / peer_rate if peer_rate else 0:.2f}x | | "
         f"{full.events / full.cpu_s:,.0f} vs {peer_cpu_rate:,.0f} per CPU-second = "
         f"{full.events / full.cpu_s / peer_cpu_rate if peer_cpu_rate else 0:.2f}x |",
+        f"| run with no new data | < {TARGET_NO_DATA_S:.0f} s | {quiet:,.1f} s (the slower of "
+        f"the two) | {verdict(quiet < TARGET_NO_DATA_S)} | |",
     ]
 
 

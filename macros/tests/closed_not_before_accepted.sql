@@ -1,6 +1,6 @@
 {#- Generic test: no row closes before it was accepted. -#}
 {% test closed_not_before_accepted(model, accepted='task_accepted_at', closed='closed_at') %}
     select *
-    from {{ model }}
+    from {{ tested_rows(model) }}
     where {{ closed }} < {{ accepted }}
 {% endtest %}

@@ -3,7 +3,7 @@
 {#- Every row satisfies a boolean SQL expression (NULL counts as false). -#}
 {% test every_row_satisfies(model, expression) %}
     select *
-    from {{ model }}
+    from {{ tested_rows(model) }}
     where not coalesce(({{ expression }}), false)
 {% endtest %}
 

@@ -1,8 +1,9 @@
 """Worker activity: FilterLogEvents pages (JSON) and CreateExportTask files (gzip lines).
 
 Both land in ``worker_activity`` unchanged: the event envelope as AWS gives it, the ``message``
-string untouched, and any envelope key AWS does not document in ``event_extra``. Parsing the
-message is dbt's job (staging), so the bulk path here is one DuckDB scan per batch.
+string untouched, and any envelope key AWS does not document in ``event_extra``. The lake adds
+the message's fields and times, typed, beside it (extract/parsing.py, applied by
+:func:`extract.lake.stored_rows` to every reader's rows), in the same DuckDB scan.
 """
 
 from __future__ import annotations
@@ -64,15 +65,22 @@ class FilterLogEventsReader:
             ).fetchall()
         ]
         prefix = str(self.mirror) + "/"
-        fast = f"""
-        SELECT "eventId", "logStreamName", "timestamp", "ingestionTime", message,
-               NULL AS event_extra, NULL AS export_line_prefix,
-               'filter_log_events' AS source_format, {run.lineage_sql()},
-               replace(filename, {sql_str(prefix)}, '') AS _gtwh_source, i AS _gtwh_record_index
-        FROM (SELECT filename, unnest(events, recursive := true),
-                     unnest(range(1, len(events) + 1)) AS i
-              FROM _gtwh_pages WHERE plain)
-        """
+        # The events are unnested into a table of their own first: a batch is a few hundred
+        # pages, one row group, which one thread reads; parsing the messages and writing
+        # Parquet straight from it would run on that one thread too.
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _gtwh_events AS
+            SELECT "eventId", "logStreamName", "timestamp", "ingestionTime", message,
+                   NULL AS event_extra, NULL AS export_line_prefix,
+                   'filter_log_events' AS source_format, {run.lineage_sql()},
+                   replace(filename, {sql_str(prefix)}, '') AS _gtwh_source,
+                   i AS _gtwh_record_index
+            FROM (SELECT filename, unnest(events, recursive := true),
+                         unnest(range(1, len(events) + 1)) AS i
+                  FROM _gtwh_pages WHERE plain)
+        """)
+        con.execute("DROP TABLE _gtwh_pages")
+        fast = "SELECT * FROM _gtwh_events"
         if not general:
             return fast
         return f"({fast}) UNION ALL ({self.rows([Path(f) for f in general], run)})"
@@ -116,12 +124,22 @@ class FilterLogEventsReader:
 class ExportFileReader:
     resource = "worker_activity"
     label = "CloudWatch Logs export files"
+    # A batch's lines are held in a table while they are typed and written (about 8x their
+    # gzip size): keep batches small.
+    max_bytes = 64 * 1024 * 1024
 
     def __init__(self, mirror: Path, group_dir: Path) -> None:
         self.mirror, self.group_dir = mirror, group_dir
 
     def discover(self) -> list[SourceFile]:
         return find(self.mirror, self.group_dir, "*.gz")
+
+    def query(self, con, files: list[SourceFile], run: Run) -> str:
+        """The batch's lines, read into a table first: the line numbers need one ordered pass
+        (below), and what follows it (parsing the messages, writing Parquet) would otherwise
+        run on that one thread."""
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _gtwh_lines AS {self.rows(files, run)}")
+        return "SELECT * FROM _gtwh_lines"
 
     def rows(self, files: list[SourceFile], run: Run) -> str:
         prefix = str(self.mirror) + "/"

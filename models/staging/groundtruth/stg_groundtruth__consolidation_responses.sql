@@ -3,16 +3,15 @@ with source as (
     select * from {{ source('groundtruth', 'consolidation_responses') }}
 ),
 
+-- job, iteration, time and object id were read when the element was landed (extract/parsing.py)
 renamed as (
     select
         bucket,
         key,
-        lower(regexp_extract(key, '([^/]+)/annotations/consolidated-annotation/', 1))
-            as labeling_job_name,
-        cast(regexp_extract(key, '/iteration-([0-9]+)/', 1) as integer) as iteration,
-        {{ try_parse_time("regexp_extract(key, '/([^/]+)\\.json$', 1)", ['%Y-%m-%d_%H:%M:%S', '%Y-%m-%d_%H_%M_%S']) }}
-            as consolidated_at,
-        {{ json_text('element', '$.datasetObjectId') }} as dataset_object_id,
+        labeling_job_name,
+        iteration,
+        consolidated_at,
+        dataset_object_id,
         element,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,

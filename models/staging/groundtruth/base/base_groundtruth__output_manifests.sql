@@ -27,56 +27,30 @@ with source as (
     {{ new_lake_rows('output_manifests') }}
 ),
 
-checked as (
-    select
-        *,
-        case when {{ json_is_object('line') }} then line end as doc
-    from source
-),
-
-keyed as (
-    select
-        *,
-        {{ manifest_raw_labels('doc') }} as raw_labels
-    from checked
-),
-
-typed as (
-    select
-        *,
-        {{ manifest_typed_labels('raw_labels') }} as labels
-    from keyed
-),
-
+-- the line's labels and object were read when it was landed (extract/parsing.py)
 renamed as (
     select
         bucket,
         key,
-        lower(regexp_extract(key, '([^/]+)/manifests/output/output\.manifest$', 1))
-            as labeling_job_name,
-        coalesce(
-            {{ json_text('doc', '$."source-ref"') }}, {{ json_text('doc', '$.source') }}
-        ) as source_ref,
+        labeling_job_name,
+        source_ref,
         labels,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
         _gtwh_run_id as extract_run_id,
         _gtwh_extracted_at as extracted_at,
         case
-            when doc is null then 'malformed_json'
-            when
-                {{ json_value('doc', '$."source-ref"') }} is null
-                and {{ json_value('doc', '$.source') }} is null
-                then 'missing_field'
-            when not {{ list_all('labels', 'l -> l.is_metadata_object') }} then 'wrong_type'
+            when not line_is_object then 'malformed_json'
+            when not names_object then 'missing_field'
+            when not list_bool_and(list_transform(labels, l -> l.is_metadata_object)) then 'wrong_type'
         end as quarantine_reason,
         line
-    from typed
+    from source
 ),
 
 final as (
     select
-        * {{ star_exclude() }} (line),
+        * exclude (line),
         case when quarantine_reason is not null then line end as raw_line
     from renamed
 )

@@ -15,7 +15,7 @@
     count once, while two events with one message (two declines in the same second) both count.
 
     Incremental (macros/incremental.sql): only the records extracted since the last build are
-    parsed. The rows of the table whose occurrence arrives again are taken back in and their
+    typed. The rows of the table whose occurrence arrives again are taken back in and their
     ordinals and delivery order recomputed with the new copies (delete+insert by occurrence_id),
     so the table equals a build from scratch.
 
@@ -23,23 +23,17 @@
     than once, which a hash aggregate finds (it spills); a window over every row would have to
     hold the whole history at once.
 -#}
-{%- set fields = [
-    'worker_id', 'cognito_user_pool_id', 'cognito_sub_id',
-    'task_accepted_time', 'task_submitted_time', 'task_returned_time', 'task_declined_time',
-    'workteam_arn', 'labeling_job_arn', 'work_requester_account_id', 'job_reference_code',
-    'job_type', 'event_type', 'event_timestamp'
-] -%}
 {#- an occurrence: a CloudWatch timestamp (ms) and a message -#}
 {%- set occurrence_digest = "md5(keyed.message || '|' || coalesce(keyed.\"timestamp\"::varchar, ''))" -%}
 
 
 {{ incremental_model(unique_key='occurrence_id') }}
 
-with source as {{ not_materialized() }} (
+with source as not materialized (
     {{ new_lake_rows('worker_activity') }}
 ),
 
-keyed as {{ not_materialized() }} (
+keyed as not materialized (
     select
         *,
         hash(message, "timestamp") as message_hash
@@ -65,27 +59,19 @@ repeated as (
 ),
 
 -- Not materialized (here and below): each branch reads only its own rows, and the filter on
--- is_repeated reaches the join before anything is parsed; keeping every row would cost more.
-parsed as {{ not_materialized() }} (
+-- is_repeated reaches the join before anything else is computed; keeping every row would cost
+-- more. The message was parsed when it was landed: its fields are the lake's columns.
+typed as not materialized (
     select
-        keyed.*,
         {{ occurrence_digest }} as occurrence_id,
         repeated.message_hash is not null as is_repeated,
-        {{ json_string_fields('keyed.message', fields) }} as r
+        keyed.message,
+        {{ worker_activity_columns() }}
     from keyed
     left join repeated on keyed.message_hash = repeated.message_hash
 ),
 
-typed as {{ not_materialized() }} (
-    select
-        occurrence_id,
-        is_repeated,
-        message,
-        {{ worker_activity_columns('r') }}
-    from parsed
-),
-
-closed as {{ not_materialized() }} (
+closed as not materialized (
     select
         *,
         -- an event of another type (TasksAccepted, ...) is staged, but it closes no task
@@ -98,7 +84,7 @@ closed as {{ not_materialized() }} (
     from typed
 ),
 
-reasoned as {{ not_materialized() }} (
+reasoned as not materialized (
     select
         *,
         {{ worker_activity_quarantine_reason() }} as row_reason
