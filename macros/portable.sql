@@ -139,28 +139,6 @@
     explode(array({% for i in items %}cast({{ i }} as {{ type }}){{ ', ' if not loop.last }}{% endfor %})) as {{ alias }}
 {%- endmacro %}
 
-{#- A text parsed as a timestamp with the first of several strptime formats that fits; NULL
-    when none does. Spark: the same formats as Java patterns (the %-codes this project uses; a
-    literal T quoted with chr(39), as string literals are read without escapes there). -#}
-{% macro try_parse_time(expr, formats) -%}
-    {{ return(adapter.dispatch('try_parse_time')(expr, formats)) }}
-{%- endmacro %}
-{% macro default__try_parse_time(expr, formats) -%}
-    try_strptime({{ expr }}, [{% for f in formats %}'{{ f }}'{{ ', ' if not loop.last }}{% endfor %}])
-{%- endmacro %}
-{% macro spark__try_parse_time(expr, formats) -%}
-    {%- set codes = {'%Y': 'yyyy', '%m': 'MM', '%d': 'dd', '%H': 'HH', '%M': 'mm', '%S': 'ss',
-                     '%f': 'SSSSSS', 'T': "', chr(39), 'T', chr(39), '"} -%}
-    coalesce(
-        {%- for f in formats %}
-        {%- set ns = namespace(java=f) -%}
-        {%- for code, java in codes.items() -%}
-            {%- set ns.java = ns.java.replace(code, java) -%}
-        {%- endfor %}
-        try_to_timestamp({{ expr }}, concat('{{ ns.java }}')){{ ',' if not loop.last }}
-        {%- endfor %}
-    )
-{%- endmacro %}
 
 {#- The number of distinct non-NULL values of an expression over a window partition. Spark has
     no DISTINCT in window functions: the size of the set of values. -#}
@@ -173,3 +151,33 @@
 {% macro spark__count_distinct_over(expr, partition_by) -%}
     size(collect_set({{ expr }}) over (partition by {{ partition_by }}))
 {%- endmacro %}
+
+{#- After an ascending ORDER BY key that may be NULL: DuckDB sorts NULLs last, Spark first
+    unless told. Nothing on DuckDB (its SQL stays as it was), ` nulls last` on Spark. -#}
+{% macro nulls_last() -%}
+    {{ return(adapter.dispatch('nulls_last')()) }}
+{%- endmacro %}
+{% macro default__nulls_last() -%}{%- endmacro %}
+{% macro spark__nulls_last() -%}{{ ' nulls last' }}{%- endmacro %}
+
+{#- `union all by name`: Spark has only UNION ALL by position, so on Spark the branches must
+    list their columns in the same order (the caller sees to it). -#}
+{% macro union_all_by_name() -%}
+    {{ return(adapter.dispatch('union_all_by_name')()) }}
+{%- endmacro %}
+{% macro default__union_all_by_name() -%}union all by name{%- endmacro %}
+{% macro spark__union_all_by_name() -%}union all{%- endmacro %}
+
+{#- A 64-bit hash of one or more values (equal values, equal hashes; used to group, never kept). -#}
+{% macro hash64(exprs) -%}
+    {{ return(adapter.dispatch('hash64')(exprs)) }}
+{%- endmacro %}
+{% macro default__hash64(exprs) -%}hash({{ exprs | join(', ') }}){%- endmacro %}
+{% macro spark__hash64(exprs) -%}xxhash64({{ exprs | join(', ') }}){%- endmacro %}
+
+{#- The text type in a cast. -#}
+{% macro type_text() -%}
+    {{ return(adapter.dispatch('type_text')()) }}
+{%- endmacro %}
+{% macro default__type_text() -%}varchar{%- endmacro %}
+{% macro spark__type_text() -%}string{%- endmacro %}

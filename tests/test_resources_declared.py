@@ -89,6 +89,9 @@ def test_the_spark_registration_declares_every_resource_with_its_columns():
     body = body[body.index("return(") + len("return(") : body.index(") }}")]
     declared = ast.literal_eval(body)
     assert declared == {name: r.all_columns for name, r in RESOURCES.items()}
-    types = sql[sql.index("{% macro spark_lake_types()") :]
-    mapped = set(re.findall(r"'([A-Z]+)': '", types))
-    assert {t for r in RESOURCES.values() for t in r.all_columns.values()} <= mapped
+    named = {"VARCHAR", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN", "TIMESTAMP", "DATE"}
+    for r in RESOURCES.values():
+        for t in r.all_columns.values():
+            base = t.removesuffix("[]")
+            fields = re.findall(r"\w+ ([A-Z ]+?)(?:,|\))", base) if base.startswith("STRUCT(") else [base]
+            assert set(fields) <= named | {"TIMESTAMP WITH TIME ZONE"}, (r.name, t)

@@ -39,7 +39,7 @@ typed as (
 
 final as (
     select
-        * exclude (line),
+        * {{ star_exclude() }} (line),
         case when quarantine_reason is not null then line end as raw_line
     from typed
 )

@@ -42,7 +42,7 @@ renamed as (
         case
             when not line_is_object then 'malformed_json'
             when not names_object then 'missing_field'
-            when not list_bool_and(list_transform(labels, l -> l.is_metadata_object)) then 'wrong_type'
+            when not {{ list_all('labels', 'l -> l.is_metadata_object') }} then 'wrong_type'
         end as quarantine_reason,
         line
     from source
@@ -50,7 +50,7 @@ renamed as (
 
 final as (
     select
-        * exclude (line),
+        * {{ star_exclude() }} (line),
         case when quarantine_reason is not null then line end as raw_line
     from renamed
 )
