@@ -181,3 +181,26 @@
 {%- endmacro %}
 {% macro default__type_text() -%}varchar{%- endmacro %}
 {% macro spark__type_text() -%}string{%- endmacro %}
+
+{#- The values of a group joined by a separator, in a given order. DuckDB: dbt's listagg (as the
+    models had it); Spark: LISTAGG ... WITHIN GROUP, as dbt-spark's listagg drops the order. -#}
+{% macro ordered_listagg(expr, separator, order_by) -%}
+    {{ return(adapter.dispatch('ordered_listagg')(expr, separator, order_by)) }}
+{%- endmacro %}
+{% macro default__ordered_listagg(expr, separator, order_by) -%}
+    {{ dbt.listagg(expr, separator, 'order by ' ~ order_by) }}
+{%- endmacro %}
+{% macro spark__ordered_listagg(expr, separator, order_by) -%}
+    listagg({{ expr }}, {{ separator }}) within group (order by {{ order_by }})
+{%- endmacro %}
+
+{#- `string_agg(expr, separator order by ...)`, DuckDB's spelling of an ordered string_agg. -#}
+{% macro ordered_string_agg(expr, separator, order_by) -%}
+    {{ return(adapter.dispatch('ordered_string_agg')(expr, separator, order_by)) }}
+{%- endmacro %}
+{% macro default__ordered_string_agg(expr, separator, order_by) -%}
+    string_agg({{ expr }}, {{ separator }} order by {{ order_by }})
+{%- endmacro %}
+{% macro spark__ordered_string_agg(expr, separator, order_by) -%}
+    listagg({{ expr }}, {{ separator }}) within group (order by {{ order_by }})
+{%- endmacro %}

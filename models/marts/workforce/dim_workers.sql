@@ -59,7 +59,7 @@ worked_teams as (
 worked_team_lists as (
     select
         cognito_sub,
-        {{ dbt.listagg('workteam_name', "', '", 'order by workteam_name') }} as worked_workteams
+        {{ ordered_listagg('workteam_name', "', '", 'workteam_name') }} as worked_workteams
     from worked_teams
     group by cognito_sub
 ),
@@ -78,7 +78,7 @@ memberships as (
 member_team_lists as (
     select
         cognito_sub,
-        {{ dbt.listagg('workteam_name', "', '", 'order by workteam_name') }} as member_workteams
+        {{ ordered_listagg('workteam_name', "', '", 'workteam_name') }} as member_workteams
     from memberships
     group by cognito_sub
 ),

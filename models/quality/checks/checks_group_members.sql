@@ -34,7 +34,7 @@ checks as (
         members.extract_run_id,
         members.source_file,
         members.source_record_index,
-        cast(null as varchar) as quarantine_reason,
+        cast(null as {{ type_text() }}) as quarantine_reason,
         not members.is_placeholder as is_checked,
         members.cognito_user_pool_id,
         members.cognito_group_name,
