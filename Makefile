@@ -50,8 +50,9 @@ test: lint
 	$(BIN)/python -m pytest -n 2 -q -m 'not spark'
 
 # The same simulated operation built by DuckDB and by Spark, every mart compared (tests/test_spark.py).
-test-spark: install-spark
-	nice -n 19 $(BIN)/python -m pytest -q -m spark
+test-spark: $(STAMP)
+	test -f $(VENV)/.spark || $(MAKE) --no-print-directory install-spark
+	$(BIN)/python -m pytest -q -s -m spark tests/test_spark.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check extract expectations tests

@@ -204,3 +204,18 @@
 {% macro spark__ordered_string_agg(expr, separator, order_by) -%}
     listagg({{ expr }}, {{ separator }}) within group (order by {{ order_by }})
 {%- endmacro %}
+
+{#- OVER a named window (`window <name> as (<definition>)` in the query), with a frame of its
+    own. Spark cannot extend a named window: the definition is written out there. -#}
+{% macro over_window(name, definition, frame) -%}
+    {{ return(adapter.dispatch('over_window')(name, definition, frame)) }}
+{%- endmacro %}
+{% macro default__over_window(name, definition, frame) -%}over ({{ name }} {{ frame }}){%- endmacro %}
+{% macro spark__over_window(name, definition, frame) -%}over ({{ definition }} {{ frame }}){%- endmacro %}
+
+{#- The value of `expr` on the row where the keys (compared in order) are largest. -#}
+{% macro arg_max_by(expr, keys) -%}
+    {{ return(adapter.dispatch('arg_max_by')(expr, keys)) }}
+{%- endmacro %}
+{% macro default__arg_max_by(expr, keys) -%}arg_max({{ expr }}, row({{ keys | join(', ') }})){%- endmacro %}
+{% macro spark__arg_max_by(expr, keys) -%}max_by({{ expr }}, struct({{ keys | join(', ') }})){%- endmacro %}

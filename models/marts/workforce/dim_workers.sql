@@ -43,8 +43,8 @@ activity as (
 latest_worker_ids as (
     select
         cognito_sub,
-        arg_max(worker_id, row(closed_at, task_outcome_id)) as worker_id,
-        arg_max(cognito_user_pool_id, row(closed_at, task_outcome_id)) as cognito_user_pool_id
+        {{ arg_max_by('worker_id', ['closed_at', 'task_outcome_id']) }} as worker_id,
+        {{ arg_max_by('cognito_user_pool_id', ['closed_at', 'task_outcome_id']) }} as cognito_user_pool_id
     from working_time
     group by cognito_sub
 ),
