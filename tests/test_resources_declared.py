@@ -93,5 +93,9 @@ def test_the_spark_registration_declares_every_resource_with_its_columns():
     for r in RESOURCES.values():
         for t in r.all_columns.values():
             base = t.removesuffix("[]")
-            fields = re.findall(r"\w+ ([A-Z ]+?)(?:,|\))", base) if base.startswith("STRUCT(") else [base]
+            fields = (
+                re.findall(r"\w+ ([A-Z ]+?)(?:,|\))", base)
+                if base.startswith("STRUCT(")
+                else [base]
+            )
             assert set(fields) <= named | {"TIMESTAMP WITH TIME ZONE"}, (r.name, t)
