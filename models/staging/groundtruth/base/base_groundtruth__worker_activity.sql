@@ -127,8 +127,8 @@ ordinals as (
             partition by occurrence_id, source_folder
             order by
                 event_id{{ nulls_last() }},
-                case when event_id is null then source_file end{{ nulls_last() }},
-                case when event_id is null then source_record_index end{{ nulls_last() }}
+                case when event_id is null then source_file end {{- nulls_last() }},
+                case when event_id is null then source_record_index end {{- nulls_last() }}
         ) as event_ordinal
     from candidates
 ),
@@ -142,7 +142,12 @@ delivered_again as (
         end as activity_record_id,
         row_number() over (
             partition by occurrence_id, event_ordinal
-            order by ingested_at nulls last, event_at{{ nulls_last() }}, event_id{{ nulls_last() }}, source_file, source_record_index
+            order by
+                ingested_at nulls last,
+                event_at{{ nulls_last() }},
+                event_id{{ nulls_last() }},
+                source_file,
+                source_record_index
         ) as delivery_number,
         row_reason,
         -- rows taken back in carry no message; every copy has the same one
