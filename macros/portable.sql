@@ -219,3 +219,8 @@
 {%- endmacro %}
 {% macro default__arg_max_by(expr, keys) -%}arg_max({{ expr }}, row({{ keys | join(', ') }})){%- endmacro %}
 {% macro spark__arg_max_by(expr, keys) -%}max_by({{ expr }}, struct({{ keys | join(', ') }})){%- endmacro %}
+
+{#- ORDER BY keys, each followed by nulls_last(). -#}
+{% macro keys_nulls_last(keys) -%}
+    {%- for k in keys -%}{{ k }}{{ nulls_last() }}{{ ',\n                ' if not loop.last }}{%- endfor -%}
+{%- endmacro %}

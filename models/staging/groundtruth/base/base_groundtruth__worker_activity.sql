@@ -126,9 +126,11 @@ ordinals as (
         dense_rank() over (
             partition by occurrence_id, source_folder
             order by
-                event_id{{ nulls_last() }},
-                case when event_id is null then source_file end {{- nulls_last() }},
-                case when event_id is null then source_record_index end {{- nulls_last() }}
+                {{ keys_nulls_last([
+                    'event_id',
+                    'case when event_id is null then source_file end',
+                    'case when event_id is null then source_record_index end'
+                ]) }}
         ) as event_ordinal
     from candidates
 ),
