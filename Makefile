@@ -5,6 +5,10 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# `make install-spark` leaves $(VENV)/.spark: from then on the venv follows requirements-spark.lock
+# (requirements.lock plus the `spark` extra), so a refresh does not uninstall Spark again.
+LOCK   := $(if $(wildcard $(VENV)/.spark),requirements-spark.lock,requirements.lock)
+TARGET ?= duckdb
 SOURCE ?= simulator
 N      ?= 1000000
 
@@ -20,22 +24,35 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: etl test lint sql docs bench report clean install
+.PHONY: etl test test-spark lint sql docs bench report clean install install-spark
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-spark.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# The Spark target (docs/scale-out.md): pyspark and dbt-spark[session] (about 500 MB) and Java 17,
+# which only the system provides (Debian: apt-get install openjdk-17-jre-headless).
+install-spark:
+	@command -v java >/dev/null || { echo "Spark needs Java 17: apt-get install -y openjdk-17-jre-headless"; exit 1; }
+	mkdir -p $(VENV) && touch $(VENV)/.spark && rm -f $(STAMP)
+	$(MAKE) --no-print-directory install
+
 etl: $(STAMP)
-	$(BIN)/gtwh etl --source $(SOURCE)
+	$(if $(filter spark,$(TARGET)),test -f $(VENV)/.spark || $(MAKE) --no-print-directory install-spark)
+	$(BIN)/gtwh etl --source $(SOURCE) --target $(TARGET)
 
 test: lint
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m 'not spark'
+
+# The same simulated operation built by DuckDB and by Spark, every mart compared (tests/test_spark.py).
+test-spark: $(STAMP)
+	test -f $(VENV)/.spark || $(MAKE) --no-print-directory install-spark
+	$(BIN)/python -m pytest -q -s -m spark tests/test_spark.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check extract expectations tests

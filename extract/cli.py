@@ -86,7 +86,12 @@ def cmd_etl(args: argparse.Namespace) -> int:
         print(f"gtwh etl: {error}", file=sys.stderr)
         return 2
     try:
-        run_etl(_settings(args), args.source, aws_options=aws_options)
+        if getattr(args, "target", "duckdb") == "spark":
+            from extract.spark_target import run_etl_spark
+
+            run_etl_spark(_settings(args), args.source, aws_options=aws_options)
+        else:
+            run_etl(_settings(args), args.source, aws_options=aws_options)
     except (PipelineError, AwsSetupError) as error:
         print(f"\ngtwh etl failed: {error}", file=sys.stderr)
         return 1
@@ -231,6 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
     ]:
         p = sub.add_parser(name, help=text)
         p.add_argument("--source", default="simulator", help="simulator | mirror:<folder> | aws")
+        if name == "etl":
+            p.add_argument(
+                "--target",
+                choices=("duckdb", "spark"),
+                default="duckdb",
+                help="the engine dbt builds on: duckdb (default) or spark (docs/scale-out.md)",
+            )
         _add_aws_flags(p)
         p.set_defaults(func=func)
 

@@ -210,6 +210,10 @@
     the fingerprint (and the input digests of ``digests``, a macro name, rule 3). Call it at the
     top of the model instead of config(). -#}
 {% macro incremental_model(strategy='delete+insert', unique_key=none, digests=none) -%}
+    {{ return(adapter.dispatch('incremental_model')(strategy, unique_key, digests, **kwargs)) }}
+{%- endmacro %}
+
+{% macro default__incremental_model(strategy, unique_key, digests) -%}
     {%- set hook = '{{ record_incremental_fingerprint(' ~ (digests ~ '()' if digests else '') ~ ') }}' -%}
     {{ config(
         materialized='incremental',
@@ -219,4 +223,13 @@
         post_hook=hook,
         **kwargs
     ) }}
+{%- endmacro %}
+
+{#- Spark (plain Parquet tables: no Delta or Iceberg, so no delete, update or merge): these
+    models are rebuilt whole on every run, as tables, from the same SQL with is_incremental()
+    false; the fingerprint and digests (table comments) are not kept. docs/scale-out.md. -#}
+{% macro spark__incremental_model(strategy, unique_key, digests) -%}
+    {#- the strategy's own keys (partition_key, replace_from) do not apply here -#}
+    {%- do kwargs.clear() -%}
+    {{ config(materialized='table', file_format='parquet') }}
 {%- endmacro %}

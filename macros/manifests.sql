@@ -8,10 +8,10 @@
 {% macro own_manifest_label(labels, label_attribute_name, labeling_job_name) -%}
     case
         when {{ label_attribute_name }} is not null
-            then list_filter({{ labels }}, l -> l.label_attribute_name = {{ label_attribute_name }})[1]
+            then {{ first_where(labels, 'l -> l.label_attribute_name = ' ~ label_attribute_name) }}
         else coalesce(
-            list_filter({{ labels }}, l -> lower(l.metadata_job_name) = {{ labeling_job_name }})[1],
-            case when len({{ labels }}) = 1 then {{ labels }}[1] end
+            {{ first_where(labels, 'l -> lower(l.metadata_job_name) = ' ~ labeling_job_name) }},
+            case when {{ list_length(labels) }} = 1 then {{ list_first(labels) }} end
         )
     end
 {%- endmacro %}
@@ -27,3 +27,4 @@
         else 'unknown'
     end
 {%- endmacro %}
+

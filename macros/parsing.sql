@@ -165,5 +165,16 @@
 {%- endmacro %}
 
 {% macro spark__json_text(expr, path) -%}
-    get_json_object({{ expr }}, '{{ path }}')
+    {{ spark_json_at(expr, path) }}
+{%- endmacro %}
+
+{#- Spark's reading of a JSON path: a top-level quoted key ($."source-ref", for keys with a
+    hyphen) through a map of the object's values as JSON text, else get_json_object. -#}
+{% macro spark_json_at(expr, path) -%}
+    {%- set quoted = modules.re.match('^\\$\\."([^"]+)"$', path) -%}
+    {%- if quoted -%}
+        from_json({{ expr }}, 'map<string, string>')['{{ quoted.group(1) }}']
+    {%- else -%}
+        get_json_object({{ expr }}, '{{ path }}')
+    {%- endif -%}
 {%- endmacro %}

@@ -2,7 +2,7 @@
     `dbt run`, `dbt build`, `dbt seed` or `dbt snapshot` typed by hand, when nothing failed.
     gtwh_publish() comes from extract/dbt_publish.py; see extract/publish.py. -#}
 {% macro publish_warehouse(results) %}
-    {%- if execute and flags.WHICH in ('run', 'build', 'seed', 'snapshot')
+    {%- if execute and target.type == 'duckdb' and flags.WHICH in ('run', 'build', 'seed', 'snapshot')
         and env_var('GTWH_PUBLISH_ON_RUN_END', '1') == '1' and target.path != ':memory:' -%}
         {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'runtime error']) | list -%}
         {%- set published = env_var('GTWH_WAREHOUSE', 'data/warehouse.duckdb') -%}

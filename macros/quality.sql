@@ -26,11 +26,18 @@
     json_type({{ expr }}, '{{ path }}')
 {%- endmacro %}
 
+{#- Spark: the type of the value at the path of the document parsed as a VARIANT, in DuckDB's
+    names (a JSON integer beyond 64 bits is a DECIMAL there, not DuckDB's UBIGINT or DOUBLE). -#}
 {% macro spark__json_type_at(expr, path) -%}
+    {%- set t = "schema_of_variant(variant_get(try_parse_json(" ~ expr ~ "), '" ~ path ~ "'))" -%}
     case
-        when get_json_object({{ expr }}, '{{ path }}') is null then null
-        when get_json_object({{ expr }}, '{{ path }}') rlike '^-?[0-9]+$' then 'BIGINT'
-        else 'VARCHAR'
+        when {{ t }} in ('BIGINT', 'INT', 'SMALLINT', 'TINYINT') then 'BIGINT'
+        when {{ t }} = 'STRING' then 'VARCHAR'
+        when {{ t }} = 'BOOLEAN' then 'BOOLEAN'
+        when {{ t }} = 'VOID' then 'NULL'
+        when {{ t }} like 'OBJECT%' then 'OBJECT'
+        when {{ t }} like 'ARRAY%' then 'ARRAY'
+        when {{ t }} is not null then 'DOUBLE'
     end
 {%- endmacro %}
 

@@ -44,7 +44,7 @@
     changed since the last build (fct_task_outcomes.extracted_at) are recomputed whole. -#}
 {% macro throughput_worker_job(grain) -%}
     {%- set periods = throughput_period_columns(grain) | join(', ') -%}
-with all_task_outcomes as not materialized (
+with all_task_outcomes as {{ not_materialized() }} (
     select * from {{ ref('fct_task_outcomes') }}
 ),
 
@@ -80,11 +80,11 @@ select * from final
 {% macro throughput_team_job(grain) -%}
     {%- set columns = throughput_period_columns(grain) -%}
     {%- set period = columns[0] -%}
-with all_task_outcomes as not materialized (
+with all_task_outcomes as {{ not_materialized() }} (
     select * from {{ ref('fct_task_outcomes') }}
 ),
 
-task_outcomes as not materialized (
+task_outcomes as {{ not_materialized() }} (
     select * from all_task_outcomes
     {% if is_incremental() %}
         where (workteam_name, {{ period }}) in (

@@ -77,3 +77,25 @@ def test_every_declared_cursor_is_the_one_an_aws_reader_keeps():
     assert declared == used
     with pytest.raises(KeyError):
         RESOURCES["users"].cursor_key("aws:labeling_jobs", "eu-west-1")
+
+
+def test_the_spark_registration_declares_every_resource_with_its_columns():
+    """macros/spark.sql registers each lake folder as a Spark table with the columns
+    extract/resources.py declares (Spark cannot read an empty folder's schema file)."""
+    import ast
+
+    sql = _sql("macros/spark.sql")
+    body = sql[sql.index("{% macro lake_columns()") :]
+    body = body[body.index("return(") + len("return(") : body.index(") }}")]
+    declared = ast.literal_eval(body)
+    assert declared == {name: r.all_columns for name, r in RESOURCES.items()}
+    named = {"VARCHAR", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN", "TIMESTAMP", "DATE"}
+    for r in RESOURCES.values():
+        for t in r.all_columns.values():
+            base = t.removesuffix("[]")
+            fields = (
+                re.findall(r"\w+ ([A-Z ]+?)(?:,|\))", base)
+                if base.startswith("STRUCT(")
+                else [base]
+            )
+            assert set(fields) <= named | {"TIMESTAMP WITH TIME ZONE"}, (r.name, t)

@@ -16,7 +16,7 @@ quarantine as (
 reasons as (
     select
         resource,
-        string_agg(reason || ': ' || n, ', ' order by reason) as quarantine_reasons
+        {{ ordered_string_agg("reason || ': ' || n", "', '", 'reason') }} as quarantine_reasons
     from (
         select
             resource,

@@ -23,7 +23,7 @@ human_ids as (
 human_id_forms as (
     select
         labeling_job_name,
-        bool_and(regexp_full_match(dataset_object_id, '[0-9]+')) as are_whole_numbers
+        bool_and({{ matches_regex('dataset_object_id', '[0-9]+') }}) as are_whole_numbers
     from human_ids
     group by labeling_job_name
 ),
@@ -38,7 +38,7 @@ auto_id_checks as (
     from (
         select
             *,
-            regexp_full_match(dataset_object_id, '[0-9]+') as is_whole_number
+            {{ matches_regex('dataset_object_id', '[0-9]+') }} as is_whole_number
         from auto_annotations
     ) as a
     left join human_ids as h

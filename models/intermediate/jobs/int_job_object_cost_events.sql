@@ -19,7 +19,7 @@ jobs as (
     select * from {{ ref('stg_sagemaker__labeling_jobs') }}
 ),
 
-labeled as not materialized (
+labeled as {{ not_materialized() }} (
     select
         l.labeling_job_name,
         l.iteration,
@@ -35,7 +35,7 @@ labeled as not materialized (
     where l.is_first_label
 ),
 
-labels as not materialized (
+labels as {{ not_materialized() }} (
     {{ rows_of_changed_jobs('labeled') }}
 ),
 

@@ -11,7 +11,7 @@
 -#}
 {{ incremental_model(unique_key='labeling_job_name', digests='task_cost_input_digests') }}
 
-with all_working_time as not materialized (
+with all_working_time as {{ not_materialized() }} (
     select * from {{ ref('int_task_working_time') }}
 ),
 

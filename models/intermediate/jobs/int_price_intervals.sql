@@ -26,7 +26,7 @@ price_breaks as (
     select distinct
         k.cost_component,
         k.workteam_name,
-        cast(unnest([p.effective_from, p.effective_to]) as timestamp) as starts_at
+        {{ unnest_cast(['p.effective_from', 'p.effective_to'], 'timestamp', 'starts_at') }}
     from price_keys as k
     inner join price_book as p
         on

@@ -22,6 +22,7 @@
     i.e. the last time this row's values could have changed.
 -#}
 {{ incremental_model(unique_key='task_outcome_id') }}
+{%- set worker_order = 'partition by cognito_sub order by started_at, closed_at, task_outcome_id' %}
 
 with activity as (
     -- task outcomes only: an event of another type (TasksAccepted, ...) closes no task
@@ -29,7 +30,7 @@ with activity as (
     where is_task_outcome
 ),
 
-tasks as not materialized (
+tasks as {{ not_materialized() }} (
     select
         activity_record_id as task_outcome_id,
         cognito_sub,
@@ -124,14 +125,14 @@ sequenced as (
         tasks_before + row_number() over worker_order as worker_task_number,
         greatest(
             closed_before,
-            max(closed_at) over (worker_order rows between unbounded preceding and 1 preceding)
+            max(closed_at) {{ over_window('worker_order', worker_order, 'rows between unbounded preceding and 1 preceding') }}
         ) as previous_closed_at,
         greatest(
             extracted_before,
-            max(record_extracted_at) over (worker_order rows between unbounded preceding and current row)
+            max(record_extracted_at) {{ over_window('worker_order', worker_order, 'rows between unbounded preceding and current row') }}
         ) as extracted_at
     from recounted
-    window worker_order as (partition by cognito_sub order by started_at, closed_at, task_outcome_id)
+    window worker_order as ({{ worker_order }})
 ),
 
 gaps as (

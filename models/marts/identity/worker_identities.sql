@@ -12,26 +12,17 @@ latest as (
     qualify row_number() over (
             partition by
                 user_pool_id,
-                list_filter(
-                    from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-                    a -> a.name = 'sub'
-                )[1].value
+                {{ first_where(aws_name_values(adapter.quote('user'), '$.Attributes'), "a -> a.name = 'sub'") }}.value
             order by _gtwh_extracted_at desc, _gtwh_source desc
         ) = 1
 ),
 
 identities as (
     select
-        list_filter(
-            from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            a -> a.name = 'sub'
-        )[1].value as cognito_sub,
+        {{ first_where(aws_name_values(adapter.quote('user'), '$.Attributes'), "a -> a.name = 'sub'") }}.value as cognito_sub,
         user_pool_id as cognito_user_pool_id,
-        {{ json_text('"user"', '$.Username') }} as username,
-        list_filter(
-            from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]'),
-            a -> a.name = 'email'
-        )[1].value as email
+        {{ json_text(adapter.quote('user'), '$.Username') }} as username,
+        {{ first_where(aws_name_values(adapter.quote('user'), '$.Attributes'), "a -> a.name = 'email'") }}.value as email
     from latest
 )
 

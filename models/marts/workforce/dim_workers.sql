@@ -5,7 +5,7 @@
     dim_workers_history. No username or email: join worker_identities on cognito_sub for those.
 -#}
 -- not materialized: each use reads only the columns it needs from the table
-with working_time as not materialized (
+with working_time as {{ not_materialized() }} (
     select * from {{ ref('int_task_working_time') }}
 ),
 
@@ -43,8 +43,8 @@ activity as (
 latest_worker_ids as (
     select
         cognito_sub,
-        arg_max(worker_id, row(closed_at, task_outcome_id)) as worker_id,
-        arg_max(cognito_user_pool_id, row(closed_at, task_outcome_id)) as cognito_user_pool_id
+        {{ arg_max_by('worker_id', ['closed_at', 'task_outcome_id']) }} as worker_id,
+        {{ arg_max_by('cognito_user_pool_id', ['closed_at', 'task_outcome_id']) }} as cognito_user_pool_id
     from working_time
     group by cognito_sub
 ),
@@ -59,7 +59,7 @@ worked_teams as (
 worked_team_lists as (
     select
         cognito_sub,
-        {{ dbt.listagg('workteam_name', "', '", 'order by workteam_name') }} as worked_workteams
+        {{ ordered_listagg('workteam_name', "', '", 'workteam_name') }} as worked_workteams
     from worked_teams
     group by cognito_sub
 ),
@@ -78,7 +78,7 @@ memberships as (
 member_team_lists as (
     select
         cognito_sub,
-        {{ dbt.listagg('workteam_name', "', '", 'order by workteam_name') }} as member_workteams
+        {{ ordered_listagg('workteam_name', "', '", 'workteam_name') }} as member_workteams
     from memberships
     group by cognito_sub
 ),

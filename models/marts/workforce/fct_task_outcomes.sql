@@ -10,11 +10,11 @@
 -#}
 {{ incremental_model(unique_key='labeling_job_name') }}
 
-with all_working_time as not materialized (
+with all_working_time as {{ not_materialized() }} (
     select * from {{ ref('int_task_working_time') }}
 ),
 
-working_time as not materialized (
+working_time as {{ not_materialized() }} (
     {{ rows_of_changed_jobs('all_working_time') }}
 ),
 
@@ -26,7 +26,7 @@ job_markers as (
     group by labeling_job_name
 ),
 
-submitted as not materialized (
+submitted as {{ not_materialized() }} (
     select * from working_time
     where outcome = 'submitted'
 ),
@@ -51,7 +51,7 @@ job_ordinals as (
 
 joined as (
     select
-        working_time.* exclude (extracted_at),
+        working_time.* {{ star_exclude() }} (extracted_at),
         job_ordinals.job_task_ordinal,
         job_typical.job_handling_seconds_median,
         job_markers.job_extracted_at as extracted_at

@@ -8,7 +8,7 @@
 -#}
 {{ incremental_model(strategy='replace_from', partition_key='cognito_sub', replace_from='worker_session_number') }}
 
-with all_working_time as not materialized (
+with all_working_time as {{ not_materialized() }} (
     select * from {{ ref('int_task_working_time') }}
 ),
 

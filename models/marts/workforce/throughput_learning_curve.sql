@@ -8,7 +8,7 @@
 -#}
 {{ incremental_model(unique_key='labeling_job_name') }}
 
-with all_task_outcomes as not materialized (
+with all_task_outcomes as {{ not_materialized() }} (
     select * from {{ ref('fct_task_outcomes') }}
 ),
 

@@ -23,11 +23,8 @@ members as (
         _gtwh_record_index as source_record_index,
         user_pool_id as cognito_user_pool_id,
         group_name as cognito_group_name,
-        "user" is null as is_placeholder,
-        nullif(list_filter(
-            try(from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]')),
-            a -> a.name = 'sub'
-        )[1].value, '') as cognito_sub
+        {{ adapter.quote('user') }} is null as is_placeholder,
+        nullif({{ first_where(aws_name_values(adapter.quote('user'), '$.Attributes', lenient=true), "a -> a.name = 'sub'") }}.value, '') as cognito_sub
     from source
 ),
 
@@ -37,7 +34,7 @@ checks as (
         members.extract_run_id,
         members.source_file,
         members.source_record_index,
-        cast(null as varchar) as quarantine_reason,
+        cast(null as {{ type_text() }}) as quarantine_reason,
         not members.is_placeholder as is_checked,
         members.cognito_user_pool_id,
         members.cognito_group_name,

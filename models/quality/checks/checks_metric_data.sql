@@ -12,7 +12,7 @@ checks as (
         _gtwh_run_id as extract_run_id,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
-        cast(null as varchar) as quarantine_reason,
+        cast(null as {{ type_text() }}) as quarantine_reason,
         point_timestamp is not null as is_checked,
         query_id,
         label,

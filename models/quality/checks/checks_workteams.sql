@@ -25,7 +25,7 @@ checks as (
         extract_run_id,
         source_file,
         source_record_index,
-        cast(null as varchar) as quarantine_reason,
+        cast(null as {{ type_text() }}) as quarantine_reason,
         true as is_checked,
         workteam_name,
         workteam_arn,

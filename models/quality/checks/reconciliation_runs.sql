@@ -40,7 +40,7 @@ quarantined as (
         resource,
         extract_run_id,
         sum(n) as quarantined_records,
-        string_agg(reason || ': ' || n, ', ' order by reason) as quarantine_reasons
+        {{ ordered_string_agg("reason || ': ' || n", "', '", 'reason') }} as quarantine_reasons
     from (
         select
             resource,

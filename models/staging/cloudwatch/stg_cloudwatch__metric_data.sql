@@ -22,7 +22,7 @@ with source as (
 parsed as (
     select
         *,
-        from_json(query -> '$.MetricStat.Metric.Dimensions', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]')
+        {{ aws_name_values('query', '$.MetricStat.Metric.Dimensions') }}
             as dimensions
     from source
     where point_timestamp is not null
@@ -37,16 +37,16 @@ renamed as (
         {{ json_text('query', '$.MetricStat.Metric.MetricName') }} as metric_name,
         {{ json_text('query', '$.MetricStat.Stat') }} as stat_raw,
         cast({{ json_text('query', '$.MetricStat.Period') }} as integer) as period_seconds,
-        list_filter(dimensions, d -> d.name = 'LabelingJob' or d.name = 'LabelingJobName')[1].value
+        {{ first_where('dimensions', "d -> d.name = 'LabelingJob' or d.name = 'LabelingJobName'") }}.value
             as labeling_job_dimension,
-        list_filter(dimensions, d -> d.name = 'WorkerId')[1].value as cognito_sub,
-        list_filter(dimensions, d -> d.name = 'CognitoUserPool')[1].value as cognito_user_pool_id,
+        {{ first_where('dimensions', "d -> d.name = 'WorkerId'") }}.value as cognito_sub,
+        {{ first_where('dimensions', "d -> d.name = 'CognitoUserPool'") }}.value as cognito_user_pool_id,
         coalesce(
-            array_to_string(list_sort(list_transform(dimensions, d -> d.name)), ','), ''
+            {{ list_join(list_sorted(list_map('dimensions', 'd -> d.name')), "','") }}, ''
         ) as dimension_names,
         case
-            when query is null then to_json(['label', coalesce(label, '')])
-            else coalesce(to_json(list_sort(list_transform(dimensions, d -> [d.name, d.value]))), '[]')
+            when query is null then to_json({{ list_of(["'label'", "coalesce(label, '')"]) }})
+            else coalesce(to_json({{ list_sorted(list_map('dimensions', 'd -> ' ~ list_of(['d.name', 'd.value']))) }}), '[]')
         end as dimensions_key,
         {{ parse_api_time('point_timestamp') }} as period_start_at,
         point_value,
@@ -57,7 +57,7 @@ renamed as (
 
 normalised as (
     select
-        * exclude (stat_raw),
+        * {{ star_exclude() }} (stat_raw),
         case stat_raw
             when 'Max' then 'Maximum'
             when 'Min' then 'Minimum'

@@ -15,8 +15,7 @@ unnested as (
         labeling_job_name,
         source_ref,
         label_attribute_name as own_label_attribute_name,
-        unnest(labels) as label,
-        unnest(generate_series(1, len(labels))) as label_position,
+        {{ unnest_numbered('labels', 'label', 'label_position') }},
         source_file
     from manifests
 ),

@@ -28,7 +28,7 @@ versioned as (
 
 latest as (
     -- the latest version, even when some (or all) of its lines are in quarantine
-    select * exclude (latest_extracted_at)
+    select * {{ star_exclude() }} (latest_extracted_at)
     from versioned
     where extracted_at = latest_extracted_at and quarantine_reason is null
 ),
@@ -56,7 +56,7 @@ staged as (
         own.label_type,
         own.failure_reason,
         own.adjustment_status,
-        len(labels) - (own is not null)::int as other_label_count,
+        {{ list_length('labels') }} - (own is not null)::int as other_label_count,
         labels,
         source_file,
         extract_run_id,

@@ -22,7 +22,7 @@ renamed as (
             as cognito_user_pool_id,
         {{ parse_api_time(json_text('response', '$.Workteam.CreateDate')) }} as created_at,
         {{ parse_api_time(json_text('response', '$.Workteam.LastUpdatedDate')) }} as last_updated_at,
-        json_extract_string(response, '$.Workteam.MemberDefinitions[*].CognitoMemberDefinition.UserGroup')
+        {{ json_text_list('response', '$.Workteam.MemberDefinitions[*].CognitoMemberDefinition.UserGroup') }}
             as cognito_user_groups,
         _gtwh_extracted_at as extracted_at
     from latest

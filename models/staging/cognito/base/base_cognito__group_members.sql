@@ -12,11 +12,8 @@ typed as (
     select
         user_pool_id as cognito_user_pool_id,
         group_name as cognito_group_name,
-        "user" is null as is_placeholder,
-        nullif(list_filter(
-            try(from_json("user" -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]')),
-            a -> a.name = 'sub'
-        )[1].value, '') as cognito_sub,
+        {{ adapter.quote('user') }} is null as is_placeholder,
+        nullif({{ first_where(aws_name_values(adapter.quote('user'), '$.Attributes', lenient=true), "a -> a.name = 'sub'") }}.value, '') as cognito_sub,
         _gtwh_run_id as extract_run_id,
         _gtwh_extracted_at as extracted_at,
         _gtwh_source as source_file,

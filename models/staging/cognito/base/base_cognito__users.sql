@@ -11,17 +11,14 @@ with source as (
 checked as (
     select
         *,
-        case when {{ json_is_object('"user"') }} then "user" end as doc
+        case when {{ json_is_object(adapter.quote('user')) }} then {{ adapter.quote('user') }} end as doc
     from source
 ),
 
 typed as (
     select
         user_pool_id as cognito_user_pool_id,
-        nullif(list_filter(
-            try(from_json(doc -> '$.Attributes', '[{"Name": "VARCHAR", "Value": "VARCHAR"}]')),
-            a -> a.name = 'sub'
-        )[1].value, '') as cognito_sub,
+        nullif({{ first_where(aws_name_values('doc', '$.Attributes', lenient=true), "a -> a.name = 'sub'") }}.value, '') as cognito_sub,
         {{ json_text('doc', '$.Username') }} as username,
         {{ json_text('doc', '$.UserStatus') }} as user_status,
         case
@@ -35,7 +32,7 @@ typed as (
         {{ json_text('doc', '$.UserCreateDate') }} as user_create_date_raw,
         {{ json_text('doc', '$.UserLastModifiedDate') }} as user_last_modified_date_raw,
         doc is null as is_malformed,
-        "user" as raw_user,
+        {{ adapter.quote('user') }} as raw_user,
         _gtwh_extracted_at as extracted_at,
         _gtwh_source as source_file,
         _gtwh_record_index as source_record_index,
@@ -55,14 +52,14 @@ reasoned as (
                 or (user_last_modified_date_raw is not null and user_modified_at is null)
                 then 'unparsable_timestamp'
         end as quarantine_reason,
-        count(distinct username) over (partition by cognito_user_pool_id, cognito_sub) as usernames_per_sub,
+        {{ count_distinct_over('username', 'cognito_user_pool_id, cognito_sub') }} as usernames_per_sub,
         count(*) over (partition by extract_run_id, cognito_user_pool_id, cognito_sub) as listings_in_run
     from typed
 ),
 
 final as (
     select
-        * exclude (username, raw_user, enabled_type),
+        * {{ star_exclude() }} (username, raw_user, enabled_type),
         username is not null as has_username,
         case when quarantine_reason is not null then raw_user end as raw_user
     from reasoned

@@ -104,7 +104,7 @@ reasoned as (
 
 final as (
     select
-        * exclude (is_malformed, is_missing_field, has_wrong_type, raw_response),
+        * {{ star_exclude() }} (is_malformed, is_missing_field, has_wrong_type, raw_response),
         case when quarantine_reason is not null then raw_response end as raw_response
     from reasoned
 )

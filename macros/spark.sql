@@ -1,0 +1,204 @@
+{#- The Spark target (profiles.yml `spark`, docs/scale-out.md).
+
+    register_lake() runs at the start of every run (on-run-start): on Spark it registers each
+    source's lake folder (the Parquet files extract/lake.py writes) as an external table of the
+    source's schema, `<source>.<table>`, which is what source() renders to there. Nothing is
+    copied: the table is the folder. Its columns are the lake's declared ones (lake_columns()
+    below), so Spark never infers a schema from a sample of files and an empty folder (only
+    `_schema.parquet`, which Spark skips like every file whose name starts with "_") registers
+    too. The table is dropped and created afresh each run (dropping an external table leaves
+    its files), so the part files a run added are seen.
+    On DuckDB it renders nothing: sources read the Parquet directly (dbt_project.yml). -#}
+{% macro register_lake() -%}
+    {{ return(adapter.dispatch('register_lake')()) }}
+{%- endmacro %}
+
+{% macro default__register_lake() -%}{%- endmacro %}
+
+{% macro spark__register_lake() -%}
+    {%- if execute -%}
+        {%- set lake = env_var('GTWH_LAKE_DIR', 'data/lake') -%}
+        {%- set schemas = [] -%}
+        {%- for node in graph.sources.values() -%}
+            {%- if node.schema not in schemas -%}
+                {%- do run_query('create database if not exists ' ~ node.schema) -%}
+                {%- do schemas.append(node.schema) -%}
+            {%- endif -%}
+            {%- set folder = lake ~ '/' ~ node.name -%}
+            {%- set declared = lake_columns().get(node.name) -%}
+            {%- if declared is none -%}
+                {%- do exceptions.raise_compiler_error('source ' ~ node.name ~ ' is not in lake_columns() (macros/spark.sql)') -%}
+            {%- endif -%}
+            {%- set columns = [] -%}
+            {%- for name, type in declared.items() -%}
+                {%- do columns.append('`' ~ name ~ '` ' ~ spark_lake_type(type)) -%}
+            {%- endfor -%}
+            {%- do run_query('drop table if exists ' ~ node.schema ~ '.' ~ node.identifier) -%}
+            {%- do run_query(
+                'create table ' ~ node.schema ~ '.' ~ node.identifier ~ ' (' ~ columns | join(', ')
+                ~ ") using parquet location '" ~ folder ~ "'") -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The lake's columns per resource, as extract/resources.py declares them (Resource.all_columns;
+    tests/test_resources_declared.py checks the two are the same). -#}
+{% macro lake_columns() -%}
+    {{ return({
+        'worker_activity': {
+            'eventId': 'VARCHAR',
+            'logStreamName': 'VARCHAR',
+            'timestamp': 'BIGINT',
+            'ingestionTime': 'BIGINT',
+            'message': 'VARCHAR',
+            'event_extra': 'VARCHAR',
+            'export_line_prefix': 'VARCHAR',
+            'source_format': 'VARCHAR',
+            'message_parsed': 'BOOLEAN',
+            'worker_id': 'VARCHAR',
+            'cognito_user_pool_id': 'VARCHAR',
+            'cognito_sub_id': 'VARCHAR',
+            'task_accepted_time': 'VARCHAR',
+            'task_submitted_time': 'VARCHAR',
+            'task_returned_time': 'VARCHAR',
+            'task_declined_time': 'VARCHAR',
+            'workteam_arn': 'VARCHAR',
+            'labeling_job_arn': 'VARCHAR',
+            'work_requester_account_id': 'VARCHAR',
+            'job_reference_code': 'VARCHAR',
+            'job_type': 'VARCHAR',
+            'event_type': 'VARCHAR',
+            'event_timestamp': 'VARCHAR',
+            'task_accepted_at': 'TIMESTAMP',
+            'task_submitted_at': 'TIMESTAMP',
+            'task_returned_at': 'TIMESTAMP',
+            'task_declined_at': 'TIMESTAMP',
+            'event_timestamp_at': 'TIMESTAMP',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'users': {
+            'user_pool_id': 'VARCHAR',
+            'user': 'VARCHAR',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'group_members': {
+            'user_pool_id': 'VARCHAR',
+            'group_name': 'VARCHAR',
+            'user': 'VARCHAR',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'workteams': {
+            'workteam_name': 'VARCHAR',
+            'response': 'VARCHAR',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'labeling_jobs': {
+            'labeling_job_name': 'VARCHAR',
+            'response': 'VARCHAR',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'metric_data': {
+            'query_id': 'VARCHAR',
+            'query': 'VARCHAR',
+            'label': 'VARCHAR',
+            'status_code': 'VARCHAR',
+            'point_timestamp': 'VARCHAR',
+            'point_value': 'DOUBLE',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'output_manifests': {
+            'bucket': 'VARCHAR',
+            'key': 'VARCHAR',
+            'line': 'VARCHAR',
+            'labeling_job_name': 'VARCHAR',
+            'line_is_object': 'BOOLEAN',
+            'names_object': 'BOOLEAN',
+            'source_ref': 'VARCHAR',
+            'labels': 'STRUCT(label_attribute_name VARCHAR, is_metadata_object BOOLEAN, human_annotated VARCHAR, creation_date_raw VARCHAR, labeled_at TIMESTAMP WITH TIME ZONE, metadata_job_name VARCHAR, label_type VARCHAR, failure_reason VARCHAR, adjustment_status VARCHAR)[]',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'consolidation_responses': {
+            'bucket': 'VARCHAR',
+            'key': 'VARCHAR',
+            'element': 'VARCHAR',
+            'labeling_job_name': 'VARCHAR',
+            'iteration': 'INTEGER',
+            'consolidated_at': 'TIMESTAMP',
+            'dataset_object_id': 'VARCHAR',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'auto_annotations': {
+            'bucket': 'VARCHAR',
+            'key': 'VARCHAR',
+            'line': 'VARCHAR',
+            'labeling_job_name': 'VARCHAR',
+            'iteration': 'INTEGER',
+            'dataset_object_id': 'VARCHAR',
+            'annotation': 'VARCHAR',
+            'annotation_is_object': 'BOOLEAN',
+            'labeled_at': 'TIMESTAMP',
+            'human_annotated': 'VARCHAR',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        },
+        'rejected_files': {
+            'resource': 'VARCHAR',
+            'reason': 'VARCHAR',
+            'detail': 'VARCHAR',
+            'size_bytes': 'BIGINT',
+            '_gtwh_run_id': 'VARCHAR',
+            '_gtwh_extracted_at': 'TIMESTAMP',
+            '_gtwh_source': 'VARCHAR',
+            '_gtwh_record_index': 'BIGINT'
+        }
+    }) }}
+{%- endmacro %}
+
+{#- A lake column's DuckDB type as Spark reads it from the Parquet files: DuckDB writes TIMESTAMP
+    without a zone (isAdjustedToUTC=false), which is Spark's timestamp_ntz, and TIMESTAMP WITH
+    TIME ZONE as an instant, Spark's timestamp; lists and structs (one level, as the lake has)
+    element by element. -#}
+{% macro spark_lake_type(duckdb_type) -%}
+    {%- set simple = {'VARCHAR': 'string', 'BIGINT': 'bigint', 'INTEGER': 'int', 'DOUBLE': 'double',
+                      'BOOLEAN': 'boolean', 'TIMESTAMP': 'timestamp_ntz',
+                      'TIMESTAMP WITH TIME ZONE': 'timestamp', 'DATE': 'date'} -%}
+    {%- if duckdb_type in simple -%}
+        {{- return(simple[duckdb_type]) -}}
+    {%- elif duckdb_type.endswith('[]') -%}
+        {{- return('array<' ~ spark_lake_type(duckdb_type[:-2]) ~ '>') -}}
+    {%- elif duckdb_type.startswith('STRUCT(') and duckdb_type.endswith(')') -%}
+        {%- set fields = [] -%}
+        {%- for field in duckdb_type[7:-1].split(', ') -%}
+            {%- set name, type = field.split(' ', 1) -%}
+            {%- do fields.append('`' ~ name ~ '`: ' ~ spark_lake_type(type)) -%}
+        {%- endfor -%}
+        {{- return('struct<' ~ fields | join(', ') ~ '>') -}}
+    {%- endif -%}
+    {%- do exceptions.raise_compiler_error('no Spark type for the lake type ' ~ duckdb_type ~ ' (macros/spark.sql)') -%}
+{%- endmacro %}
