@@ -168,6 +168,19 @@
     {{ spark_json_at(expr, path) }}
 {%- endmacro %}
 
+{#- The JSON (text) at a path, or NULL. -#}
+{% macro json_value(expr, path) -%}
+    {{ return(adapter.dispatch('json_value')(expr, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_value(expr, path) -%}
+    json_extract({{ expr }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro spark__json_value(expr, path) -%}
+    {{ spark_json_at(expr, path) }}
+{%- endmacro %}
+
 {#- Spark's reading of a JSON path: a top-level quoted key ($."source-ref", for keys with a
     hyphen) through a map of the object's values as JSON text, else get_json_object. -#}
 {% macro spark_json_at(expr, path) -%}

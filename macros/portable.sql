@@ -140,6 +140,29 @@
 {%- endmacro %}
 
 
+{#- A text parsed as a timestamp with the first of several strptime formats that fits; NULL
+    when none does. Spark: the same formats as Java patterns (the %-codes this project uses; a
+    literal T quoted with chr(39), as string literals are read without escapes there). -#}
+{% macro try_parse_time(expr, formats) -%}
+    {{ return(adapter.dispatch('try_parse_time')(expr, formats)) }}
+{%- endmacro %}
+{% macro default__try_parse_time(expr, formats) -%}
+    try_strptime({{ expr }}, [{% for f in formats %}'{{ f }}'{{ ', ' if not loop.last }}{% endfor %}])
+{%- endmacro %}
+{% macro spark__try_parse_time(expr, formats) -%}
+    {%- set codes = {'%Y': 'yyyy', '%m': 'MM', '%d': 'dd', '%H': 'HH', '%M': 'mm', '%S': 'ss',
+                     '%f': 'SSSSSS', 'T': "', chr(39), 'T', chr(39), '"} -%}
+    coalesce(
+        {%- for f in formats %}
+        {%- set ns = namespace(java=f) -%}
+        {%- for code, java in codes.items() -%}
+            {%- set ns.java = ns.java.replace(code, java) -%}
+        {%- endfor %}
+        try_to_timestamp({{ expr }}, concat('{{ ns.java }}')){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
 {#- The number of distinct non-NULL values of an expression over a window partition. Spark has
     no DISTINCT in window functions: the size of the set of values. -#}
 {% macro count_distinct_over(expr, partition_by) -%}

@@ -5,8 +5,8 @@
     CloudWatch times as UTC timestamps, and lineage. -#}
 {% macro worker_activity_columns(record) -%}
     {{ record }} is null or left(ltrim(message), 1) != '{' as is_malformed,
-    "eventId" as event_id,
-    "logStreamName" as log_stream_name,
+    {{ adapter.quote('eventId') }} as event_id,
+    {{ adapter.quote('logStreamName') }} as log_stream_name,
     source_format,
     {{ record }}.worker_id,
     {{ record }}.cognito_user_pool_id,
@@ -30,12 +30,12 @@
     {{ parse_worker_time(record ~ '.task_returned_time') }} as task_returned_at,
     {{ parse_worker_time(record ~ '.task_declined_time') }} as task_declined_at,
     {{ epoch_ms_to_timestamp('try_cast(' ~ record ~ '.event_timestamp as bigint) * 1000') }} as event_timestamp_at,
-    {{ epoch_ms_to_timestamp('"timestamp"') }} as event_at,
-    {{ epoch_ms_to_timestamp('"ingestionTime"') }} as ingested_at,
+    {{ epoch_ms_to_timestamp(adapter.quote('timestamp')) }} as event_at,
+    {{ epoch_ms_to_timestamp(adapter.quote('ingestionTime')) }} as ingested_at,
     _gtwh_source as source_file,
     _gtwh_record_index as source_record_index,
     -- the view an eventless row belongs to: its file's folder (an export task's stream)
-    case when "eventId" is null then regexp_replace(_gtwh_source, '/[^/]*$', '') end as source_folder,
+    case when {{ adapter.quote('eventId') }} is null then regexp_replace(_gtwh_source, '/[^/]*$', '') end as source_folder,
     _gtwh_run_id as extract_run_id,
     _gtwh_extracted_at as extracted_at
 {%- endmacro %}
@@ -75,4 +75,23 @@
         when is_task_outcome and closed_at is null then 'missing_closing_time'
         when closed_at < task_accepted_at then 'closed_before_accepted'
     end
+{%- endmacro %}
+
+{#- The head of the select list of the re-delivered events' branch of the model's final union:
+    every column but the message and the row's reason. On Spark (UNION ALL by position) in the
+    order of the other branch, whose last columns are activity_record_id, event_ordinal and
+    delivery_number (then quarantine_reason and raw_message, which follow this head). -#}
+{% macro worker_activity_again_columns() -%}
+    {{ return(adapter.dispatch('worker_activity_again_columns')()) }}
+{%- endmacro %}
+
+{% macro default__worker_activity_again_columns() -%}
+    * exclude (message, row_reason)
+{%- endmacro %}
+
+{% macro spark__worker_activity_again_columns() -%}
+    * except (message, row_reason, activity_record_id, event_ordinal, delivery_number),
+        activity_record_id,
+        event_ordinal,
+        delivery_number
 {%- endmacro %}

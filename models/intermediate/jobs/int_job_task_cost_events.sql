@@ -40,7 +40,7 @@ job_tasks as (
 
 {# The first iteration that ended at or after a task closed is the first iteration by which
     the job's running latest end reached that time: one ASOF lookup per task instead of joining
-    every task with all of its job's later iterations. #}
+    every task with all of its job's later iterations (first_reach_join, macros/jobs_metrics.sql). #}
 reach as (
     select
         labeling_job_name,
@@ -87,10 +87,7 @@ final as (
         cast(null as decimal(18, 6)) as job_unit_price_usd,
         t.extracted_at
     from job_tasks as t
-    asof left join first_reach as f
-        on
-            t.labeling_job_name = f.labeling_job_name
-            and t.closed_at <= f.reached_at
+    {{ first_reach_join('job_tasks', 'first_reach') }}
     left join last_iterations as l on t.labeling_job_name = l.labeling_job_name
 )
 

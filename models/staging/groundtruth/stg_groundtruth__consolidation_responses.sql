@@ -10,10 +10,8 @@ renamed as (
         lower(regexp_extract(key, '([^/]+)/annotations/consolidated-annotation/', 1))
             as labeling_job_name,
         cast(regexp_extract(key, '/iteration-([0-9]+)/', 1) as integer) as iteration,
-        try_strptime(
-            regexp_extract(key, '/([^/]+)\.json$', 1),
-            ['%Y-%m-%d_%H:%M:%S', '%Y-%m-%d_%H_%M_%S']
-        ) as consolidated_at,
+        {{ try_parse_time("regexp_extract(key, '/([^/]+)\\.json$', 1)", ['%Y-%m-%d_%H:%M:%S', '%Y-%m-%d_%H_%M_%S']) }}
+            as consolidated_at,
         {{ json_text('element', '$.datasetObjectId') }} as dataset_object_id,
         element,
         _gtwh_source as source_file,

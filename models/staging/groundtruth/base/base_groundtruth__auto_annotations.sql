@@ -49,12 +49,7 @@ checked as (
 extracted as (
     select
         *,
-        json_extract(
-            doc,
-            '$."' || list_filter(
-                json_keys(doc), k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
-            )[1] || '"'
-        ) as meta
+        {{ first_label_metadata('doc') }} as meta
     from checked
 ),
 
@@ -66,11 +61,10 @@ typed as (
         iteration,
         dataset_object_id,
         annotation,
-        try_strptime(
-            json_extract_string(meta, '$."creation-date"'), ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S']
-        ) as labeled_at,
+        {{ try_parse_time(json_text('meta', '$."creation-date"'), ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S']) }}
+            as labeled_at,
         source_file,
-        json_extract_string(meta, '$."human-annotated"') as human_annotated,
+        {{ json_text('meta', '$."human-annotated"') }} as human_annotated,
         source_record_index,
         extract_run_id,
         extracted_at,
@@ -84,7 +78,7 @@ typed as (
 
 final as (
     select
-        * exclude (line),
+        * {{ star_exclude() }} (line),
         case when quarantine_reason is not null then line end as raw_line
     from typed
 )

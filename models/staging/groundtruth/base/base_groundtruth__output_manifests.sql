@@ -37,41 +37,14 @@ checked as (
 keyed as (
     select
         *,
-        list_transform(
-            list_filter(
-                json_keys(doc),
-                k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
-            ),
-            k -> {
-                'label_attribute_name': k[:-10],
-                'meta': json_extract(doc, '$."' || replace(k, '"', '\"') || '"')
-            }
-        ) as raw_labels
+        {{ manifest_raw_labels('doc') }} as raw_labels
     from checked
 ),
 
 typed as (
     select
         *,
-        list_transform(
-            raw_labels,
-            l -> {
-                'label_attribute_name': l.label_attribute_name,
-                'is_metadata_object': coalesce(json_type(l.meta) = 'OBJECT', false),
-                'human_annotated': json_extract_string(l.meta, '$."human-annotated"'),
-                'creation_date_raw': json_extract_string(l.meta, '$."creation-date"'),
-                'labeled_at': try_strptime(
-                    json_extract_string(l.meta, '$."creation-date"'),
-                    ['%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S%z']
-                ),
-                'metadata_job_name': regexp_replace(
-                    json_extract_string(l.meta, '$."job-name"'), '^labeling-job/', ''
-                ),
-                'label_type': json_extract_string(l.meta, '$.type'),
-                'failure_reason': json_extract_string(l.meta, '$."failure-reason"'),
-                'adjustment_status': json_extract_string(l.meta, '$."adjustment-status"')
-            }
-        ) as labels
+        {{ manifest_typed_labels('raw_labels') }} as labels
     from keyed
 ),
 
@@ -82,7 +55,7 @@ renamed as (
         lower(regexp_extract(key, '([^/]+)/manifests/output/output\.manifest$', 1))
             as labeling_job_name,
         coalesce(
-            json_extract_string(doc, '$."source-ref"'), json_extract_string(doc, '$.source')
+            {{ json_text('doc', '$."source-ref"') }}, {{ json_text('doc', '$.source') }}
         ) as source_ref,
         labels,
         _gtwh_source as source_file,
@@ -92,10 +65,10 @@ renamed as (
         case
             when doc is null then 'malformed_json'
             when
-                json_extract(doc, '$."source-ref"') is null
-                and json_extract(doc, '$.source') is null
+                {{ json_value('doc', '$."source-ref"') }} is null
+                and {{ json_value('doc', '$.source') }} is null
                 then 'missing_field'
-            when not list_bool_and(list_transform(labels, l -> l.is_metadata_object)) then 'wrong_type'
+            when not {{ list_all('labels', 'l -> l.is_metadata_object') }} then 'wrong_type'
         end as quarantine_reason,
         line
     from typed
@@ -103,7 +76,7 @@ renamed as (
 
 final as (
     select
-        * exclude (line),
+        * {{ star_exclude() }} (line),
         case when quarantine_reason is not null then line end as raw_line
     from renamed
 )

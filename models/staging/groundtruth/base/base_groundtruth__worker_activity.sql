@@ -30,19 +30,19 @@
     'job_type', 'event_type', 'event_timestamp'
 ] -%}
 {#- an occurrence: a CloudWatch timestamp (ms) and a message -#}
-{%- set occurrence_digest = "md5(keyed.message || '|' || coalesce(keyed.\"timestamp\"::varchar, ''))" -%}
+{%- set occurrence_digest = "md5(keyed.message || '|' || coalesce(keyed." ~ adapter.quote('timestamp') ~ "::" ~ type_text() ~ ", ''))" -%}
 
 
 {{ incremental_model(unique_key='occurrence_id') }}
 
-with source as not materialized (
+with source as {{ not_materialized() }} (
     {{ new_lake_rows('worker_activity') }}
 ),
 
-keyed as not materialized (
+keyed as {{ not_materialized() }} (
     select
         *,
-        hash(message, "timestamp") as message_hash
+        {{ hash64(['message', adapter.quote('timestamp')]) }} as message_hash
     from source
 ),
 
@@ -66,7 +66,7 @@ repeated as (
 
 -- Not materialized (here and below): each branch reads only its own rows, and the filter on
 -- is_repeated reaches the join before anything is parsed; keeping every row would cost more.
-parsed as not materialized (
+parsed as {{ not_materialized() }} (
     select
         keyed.*,
         {{ occurrence_digest }} as occurrence_id,
@@ -76,7 +76,7 @@ parsed as not materialized (
     left join repeated on keyed.message_hash = repeated.message_hash
 ),
 
-typed as not materialized (
+typed as {{ not_materialized() }} (
     select
         occurrence_id,
         is_repeated,
@@ -85,7 +85,7 @@ typed as not materialized (
     from parsed
 ),
 
-closed as not materialized (
+closed as {{ not_materialized() }} (
     select
         *,
         -- an event of another type (TasksAccepted, ...) is staged, but it closes no task
@@ -98,7 +98,7 @@ closed as not materialized (
     from typed
 ),
 
-reasoned as not materialized (
+reasoned as {{ not_materialized() }} (
     select
         *,
         {{ worker_activity_quarantine_reason() }} as row_reason
@@ -108,7 +108,7 @@ reasoned as not materialized (
 -- an occurrence read once (or no message at all: nothing to compare) is one event, delivered once
 delivered_once as (
     select
-        * exclude (message, is_malformed, is_repeated, row_reason),
+        * {{ star_exclude() }} (message, is_malformed, is_repeated, row_reason),
         occurrence_id as activity_record_id,
         1 as event_ordinal,
         1 as delivery_number,
@@ -119,14 +119,14 @@ delivered_once as (
 ),
 
 candidates as (
-    select * exclude (is_malformed, is_repeated) from reasoned
+    select * {{ star_exclude() }} (is_malformed, is_repeated) from reasoned
     where is_repeated
     {% if is_incremental() %}
         -- rows already built whose message arrives again: taken back in, order recomputed
-        union all by name
+        {{ union_all_by_name() }}
         select
-            built.* exclude (activity_record_id, event_ordinal, delivery_number, quarantine_reason, raw_message),
-            cast(null as varchar) as message,
+            built.* {{ star_exclude() }} (activity_record_id, event_ordinal, delivery_number, quarantine_reason, raw_message),
+            cast(null as {{ type_text() }}) as message,
             nullif(built.quarantine_reason, 'duplicate_delivery') as row_reason
         from {{ this }} as built
         where built.occurrence_id in (select reasoned.occurrence_id from reasoned where is_repeated)
@@ -140,23 +140,30 @@ ordinals as (
         dense_rank() over (
             partition by occurrence_id, source_folder
             order by
-                event_id,
-                case when event_id is null then source_file end,
-                case when event_id is null then source_record_index end
+                {{ keys_nulls_last([
+                    'event_id',
+                    'case when event_id is null then source_file end',
+                    'case when event_id is null then source_record_index end'
+                ]) }}
         ) as event_ordinal
     from candidates
 ),
 
 delivered_again as (
     select
-        * exclude (message, row_reason),
+        * {{ star_exclude() }} (message, row_reason),
         case
             when event_ordinal = 1 then occurrence_id
             else md5(occurrence_id || '|' || event_ordinal)
         end as activity_record_id,
         row_number() over (
             partition by occurrence_id, event_ordinal
-            order by ingested_at nulls last, event_at, event_id, source_file, source_record_index
+            order by
+                ingested_at nulls last,
+                event_at{{ nulls_last() }},
+                event_id{{ nulls_last() }},
+                source_file,
+                source_record_index
         ) as delivery_number,
         row_reason,
         -- rows taken back in carry no message; every copy has the same one
@@ -166,9 +173,9 @@ delivered_again as (
 
 final as (
     select * from delivered_once
-    union all by name
+    {{ union_all_by_name() }}
     select
-        * exclude (message, row_reason),
+        {{ worker_activity_again_columns() }},
         coalesce(row_reason, case when delivery_number > 1 then 'duplicate_delivery' end)
             as quarantine_reason,
         case when row_reason is not null or delivery_number > 1 then message end as raw_message
