@@ -4,7 +4,7 @@
 
 {#- How much smaller `after` is than `before`, in percent of `before` (negative = larger). -#}
 {% macro percent_reduction(before, after) -%}
-    100 * (cast({{ before }} as double precision) - {{ after }}) / nullif({{ before }}, 0)
+    100 * (cast({{ before }} as {{ type_double() }}) - {{ after }}) / nullif({{ before }}, 0)
 {%- endmacro %}
 
 {#- The join of int_job_task_cost_events that gives each task (`tasks` as t, keyed by

@@ -28,6 +28,12 @@
     end
 {%- endmacro %}
 
+{#- Whether a manifest line's key `k` names a label's metadata: `<attribute>-metadata`, but not
+    the source's own (source-metadata, source-ref-metadata). -#}
+{% macro is_label_metadata_key(k) -%}
+    {{ k }} like '%-metadata' and {{ k }} not in ('source-metadata', 'source-ref-metadata')
+{%- endmacro %}
+
 {#- The labels of an output-manifest line (`doc`, a JSON object): one per `<attribute>-metadata`
     key (not source-metadata nor source-ref-metadata), in line order, as structs of the
     attribute name and the metadata's JSON text (base_groundtruth__output_manifests). -#}
@@ -39,7 +45,7 @@
         list_transform(
             list_filter(
                 json_keys({{ doc }}),
-                k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+                k -> {{ is_label_metadata_key('k') }}
             ),
             k -> {
                 'label_attribute_name': k[:-10],
@@ -53,7 +59,7 @@
     transform(
             filter(
                 map_keys(from_json({{ doc }}, 'map<string, string>')),
-                k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+                k -> {{ is_label_metadata_key('k') }}
             ),
             k -> named_struct(
                 'label_attribute_name', substr(k, 1, length(k) - 9),
@@ -123,7 +129,7 @@
     json_extract(
             {{ doc }},
             '$."' || list_filter(
-                json_keys({{ doc }}), k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+                json_keys({{ doc }}), k -> {{ is_label_metadata_key('k') }}
             )[1] || '"'
         )
 {%- endmacro %}
@@ -133,7 +139,7 @@
             from_json({{ doc }}, 'map<string, string>'),
             try_element_at(filter(
                 map_keys(from_json({{ doc }}, 'map<string, string>')),
-                k -> k like '%-metadata' and k not in ('source-metadata', 'source-ref-metadata')
+                k -> {{ is_label_metadata_key('k') }}
             ), 1)
         )
 {%- endmacro %}

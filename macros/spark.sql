@@ -166,3 +166,37 @@
     {%- endif -%}
     {%- do exceptions.raise_compiler_error('no Spark type for the lake type ' ~ duckdb_type ~ ' (macros/spark.sql)') -%}
 {%- endmacro %}
+
+{#- Seeds on Spark. dbt-spark's own seed insert puts each value into the SQL as '<value>', so an
+    empty cell arrives as the text 'None' (price_book's open workteam_name would name a team
+    "None") and a quote ends the literal (price_book's "team's"). Here an empty cell is NULL and
+    every other value is written as its UTF-8 bytes in hex, which no quote, backslash or
+    spark.sql.parser.escapedStringLiterals setting can change; it is then cast to the column's
+    type as before. DuckDB loads seeds with its own macro (dbt-duckdb). -#}
+{% macro spark__load_csv_rows(model, agate_table) -%}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set types = [] -%}
+    {%- for col_name in agate_table.column_names -%}
+        {%- do types.append(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) -%}
+    {%- endfor -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                ({%- for value in row -%}
+                    {%- if value is none -%}
+                        cast(null as {{ types[loop.index0] }})
+                    {%- else -%}
+                        cast(cast(unhex('{{ (value | string).encode('utf-8').hex() }}') as string) as {{ types[loop.index0] }})
+                    {%- endif -%}
+                    {%- if not loop.last %}, {% endif -%}
+                {%- endfor -%})
+                {%- if not loop.last %},{% endif %}
+            {% endfor -%}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- do statements.append(sql) -%}
+    {%- endfor -%}
+    {{- return(statements[0] if statements else '') -}}
+{%- endmacro %}

@@ -82,7 +82,9 @@ final as (
         'task' as source_kind,
         t.task_outcome_id as source_id,
         t.closed_at as priced_at,
-        cast(coalesce(t.working_seconds, 0) / 3600 as decimal(24, 9)) as quantity,
+        -- through a double on both engines (DuckDB divides a decimal by an integer as doubles;
+        -- Spark would keep a decimal of 8 places)
+        cast(cast(coalesce(t.working_seconds, 0) as {{ type_double() }}) / 3600 as decimal(24, 9)) as quantity,
         'hour' as quantity_unit,
         cast(null as decimal(18, 6)) as job_unit_price_usd,
         t.extracted_at

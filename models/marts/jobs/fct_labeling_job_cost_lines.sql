@@ -19,11 +19,14 @@ task_events as (
     select * from {{ ref('int_job_task_cost_events') }}
 ),
 
--- both carry the same columns; per-object lines have no change marker
+-- both carry the same columns in the same order, extracted_at last; per-object lines have no
+-- change marker
 all_cost_events as (
-    select * replace (cast(null as timestamp) as extracted_at)
+    select
+        * {{ star_exclude() }} (extracted_at),
+        cast(null as timestamp) as extracted_at
     from object_events
-    union all by name
+    {{ union_all_by_name() }}
     select * from task_events
 ),
 
