@@ -52,6 +52,8 @@ test: lint
 # The same simulated operation built by DuckDB and by Spark, every mart compared (tests/test_spark.py).
 test-spark: $(STAMP)
 	test -f $(VENV)/.spark || $(MAKE) --no-print-directory install-spark
+	@# the tests skip without pyspark or dbt-spark; here their absence is an error
+	$(BIN)/python -c "import pyspark, dbt.adapters.spark"
 	$(BIN)/python -m pytest -q -s -m spark tests/test_spark.py
 
 lint: $(STAMP)

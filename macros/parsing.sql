@@ -151,8 +151,13 @@
     try(from_json({{ expr }}, '{ {%- for f in fields -%} "{{ f }}": "VARCHAR"{{ ", " if not loop.last }}{%- endfor -%} }'))
 {%- endmacro %}
 
+{#- Spark's from_json gives a struct of NULLs for text that is not JSON (a truncated event);
+    DuckDB's try(from_json) gives NULL, which is what marks a record malformed. -#}
 {% macro spark__json_string_fields(expr, fields) -%}
-    from_json({{ expr }}, 'struct<{%- for f in fields -%}`{{ f }}`: string{{ ", " if not loop.last }}{%- endfor -%}>')
+    case
+        when get_json_object({{ expr }}, '$') is not null
+            then from_json({{ expr }}, 'struct<{%- for f in fields -%}`{{ f }}`: string{{ ", " if not loop.last }}{%- endfor -%}>')
+    end
 {%- endmacro %}
 
 {#- The string at a JSON path ('$.A.B'), or NULL. -#}

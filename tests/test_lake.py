@@ -89,6 +89,25 @@ def test_a_second_run_over_the_same_files_adds_nothing(settings, mirror):
     assert len(_lake_rows(settings, "worker_activity")) == 12
 
 
+def test_a_run_with_nothing_new_rewrites_no_ledger(settings, mirror):
+    """Unchanged ledgers are left in place (same inode: a rewrite renames a new file over it);
+    a run that lands something replaces the ledger of what it landed."""
+    _pages(mirror, 2, 3)
+    extract_mirror(settings, mirror)
+    ledgers = sorted((settings.lake_dir / "_state").glob("*.json"))
+    assert ledgers
+    before = {p.name: (os.stat(p).st_ino, p.read_text()) for p in ledgers}
+    extract_mirror(settings, mirror)
+    assert {p.name: (os.stat(p).st_ino, p.read_text()) for p in ledgers} == before
+    _pages(mirror, 3, 3)
+    extract_mirror(settings, mirror)
+    changed = {p.name for p in ledgers if os.stat(p).st_ino != before[p.name][0]}
+    assert "worker_activity.json" in changed
+    assert json.loads((settings.lake_dir / "_state" / "worker_activity.json").read_text()) != (
+        json.loads(before["worker_activity.json"][1])
+    )
+
+
 def test_new_and_changed_files_land_on_the_next_run(settings, mirror):
     _pages(mirror, 2, 2)
     extract_mirror(settings, mirror)
