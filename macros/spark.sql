@@ -18,6 +18,12 @@
 {% macro spark__register_lake() -%}
     {%- if execute -%}
         {%- set lake = env_var('GTWH_LAKE_DIR', 'data/lake') -%}
+        {#- Spark resolves a relative LOCATION against its warehouse folder, not the working
+            folder, so a by-hand `dbt build --target spark` with the default data/lake would
+            register empty tables: a relative lake is taken from the project folder. -#}
+        {%- if not (lake.startswith('/') or ':' in lake) -%}
+            {%- set lake = invocation_args_dict.get('project_dir') ~ '/' ~ lake -%}
+        {%- endif -%}
         {%- set schemas = [] -%}
         {%- for node in graph.sources.values() -%}
             {%- if node.schema not in schemas -%}
