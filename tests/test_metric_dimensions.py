@@ -152,3 +152,56 @@ def test_every_form_of_the_job_dimension_joins_and_unknown_dimensions_stay_apart
         ("job-a", day, 7.0, 80.0, 1),
         ("job-b", day, 2.0, 20.0, 1),
     ]
+
+
+def test_metric_files_land_point_by_point_and_bad_files_are_rejected(tmp_path):
+    """The GetMetricData reader (one DuckDB scan per batch): every point of a good file, in
+    order across its results, numbered from 1, with its query; a result without points is one
+    row without a point; the last query of a repeated Id wins. A file without a
+    MetricDataResults list, one with Timestamps and Values of different lengths, and one that is
+    not JSON are each a rejected_files row, and the good file in the same batch still lands."""
+    settings = isolated_settings(tmp_path)
+    mirror = tmp_path / "mirror"
+    folder = mirror / "cloudwatch" / "get-metric-data"
+    folder.mkdir(parents=True)
+    first = _query("a", "TasksSubmitted", {"LabelingJob": "job-a"})
+    again = _query("a", "TimeSpent", {"LabelingJob": "job-a"})
+    other = _query("b", "TasksSubmitted", {"LabelingJob": "job-b"})
+    good = {
+        "MetricDataQueries": [first, other, again],
+        "MetricDataResults": [
+            {"Id": "a", "Label": "A", "StatusCode": "Complete",
+             "Timestamps": ["2026-10-01T10:00:00Z", "2026-10-01T11:00:00Z"], "Values": [1, 2.5]},
+            {"Id": "b", "Label": "B", "StatusCode": "PartialData", "Timestamps": [], "Values": []},
+            {"Id": "c", "Label": "C", "StatusCode": "Complete",
+             "Timestamps": ["2026-10-01T12:00:00Z"], "Values": [4.0]},
+        ],
+    }  # fmt: skip
+    (folder / "good.json").write_text(json.dumps(good))
+    (folder / "no-results.json").write_text(json.dumps({"Messages": []}))
+    uneven = {"MetricDataResults": [{"Id": "a", "Timestamps": ["2026-10-01T10:00:00Z"],
+                                     "Values": [1.0, 2.0]}]}  # fmt: skip
+    (folder / "uneven.json").write_text(json.dumps(uneven))
+    (folder / "cut.json").write_text(json.dumps(good)[:40])
+
+    report = extract_mirror(settings, mirror)
+
+    assert sorted(report.rejected) == [
+        ("cloudwatch/get-metric-data/cut.json", "unreadable_file"),
+        ("cloudwatch/get-metric-data/no-results.json", "unexpected_shape"),
+        ("cloudwatch/get-metric-data/uneven.json", "unreadable_file"),
+    ]
+    con = duckdb.connect()
+    rows = con.execute(
+        "select _gtwh_record_index, query_id, label, status_code, point_timestamp, point_value,"
+        " query from read_parquet(?) order by 1",
+        [str(settings.lake_dir / "metric_data" / "*.parquet")],
+    ).fetchall()
+    assert [r[:6] for r in rows] == [
+        (1, "a", "A", "Complete", "2026-10-01T10:00:00Z", 1.0),
+        (2, "a", "A", "Complete", "2026-10-01T11:00:00Z", 2.5),
+        (3, "b", "B", "PartialData", None, None),
+        (4, "c", "C", "Complete", "2026-10-01T12:00:00Z", 4.0),
+    ]
+    queries = [json.loads(r[6]) if r[6] else None for r in rows]
+    assert queries == [again, again, other, None]
