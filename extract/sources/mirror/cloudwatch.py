@@ -36,11 +36,11 @@ class MetricDataReader:
         results from 1, each with its query as JSON text (the last query of that Id)."""
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {_DOCS} AS
-            SELECT filename, content::JSON AS doc,
-                   coalesce(json_type(content::JSON) = 'OBJECT'
-                            AND json_type(content::JSON, '$.MetricDataResults') = 'ARRAY',
-                            false) AS shaped
-            FROM read_text({sql_list([f.path for f in files])})
+            SELECT filename, doc,
+                   coalesce(json_type(doc) = 'OBJECT'
+                            AND json_type(doc, '$.MetricDataResults') = 'ARRAY', false) AS shaped
+            FROM (SELECT filename, content::JSON AS doc
+                  FROM read_text({sql_list([f.path for f in files])}))
         """)
         bad = con.execute(f"SELECT min(filename) FROM {_DOCS} WHERE NOT shaped").fetchone()[0]
         if bad is not None:
